@@ -1,0 +1,173 @@
+/**
+ * Schemas for notification services (通知服务) and notification rules (通知规则).
+ * The relay validates provisioning files and admin API bodies with them; the plugin validates
+ * its forms with the same schemas, so a form never accepts what the relay would refuse.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_API_BASE = 'https://qyapi.weixin.qq.com';
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+const uid = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'uid: letters, digits, "-", "_" and "." only' });
+
+/** WeCom userids (账号): letters, digits, "-", "_", "." and "@", 1–64 bytes (wecom-api.md §4). */
+const userid = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { message: 'not a WeCom userid (账号)' });
+const mobile = z.string().regex(/^\+?[0-9-]{5,20}$/, { message: 'not a mobile number' });
+
+export const robotSchema = z.object({
+  /** 群组名称: one or more group names separated by "&", shown to people only. */
+  groups: z.string().trim().max(512).default(''),
+  /** The robot's webhook URL, or its bare key. Secret: never returned by the API. */
+  webhookUrl: z.string().trim().min(1).max(2048),
+});
+
+export const appMessageTypes = ['markdown', 'text', 'textcard'] as const;
+
+export const appSchema = z
+  .object({
+    /** 企业ID */
+    corpId: z.string().trim().regex(/^[A-Za-z0-9]{4,64}$/, { message: 'not a WeCom corpId (企业ID)' }),
+    /** AgentId */
+    agentId: z.coerce.number().int().positive(),
+    /** Secret: never returned by the API. */
+    secret: z.string().trim().min(1).max(512),
+    /** 账号 (userids). */
+    accounts: z.array(userid).max(10000).default([]),
+    departments: z.array(z.coerce.string().regex(/^[0-9]{1,12}$/, { message: 'not a department id' })).max(100).default([]),
+    tags: z.array(z.coerce.string().regex(/^[0-9]{1,12}$/, { message: 'not a tag id' })).max(100).default([]),
+    /** markdown for the WeCom app; text or textcard for readers in personal WeChat (微信插件). */
+    msgType: z.enum(appMessageTypes).default('markdown'),
+  })
+  .refine((app) => app.accounts.length + app.departments.length + app.tags.length > 0, {
+    message: 'an app needs at least one account, department or tag to send to',
+    path: ['accounts'],
+  });
+
+export const serviceSchema = z
+  .object({
+    uid,
+    /** 名称 */
+    name: z.string().trim().min(1).max(128),
+    /** 描述 */
+    description: z.string().max(1024).default(''),
+    /** 发送至 · 企业微信群 */
+    robots: z.array(robotSchema).max(50).default([]),
+    /** 发送至 · 企业微信账号 */
+    app: appSchema.optional(),
+  })
+  .refine((service) => service.robots.length > 0 || service.app !== undefined, {
+    message: 'a service needs at least one robot (企业微信群) or an app (企业微信账号)',
+    path: ['robots'],
+  });
+
+export const matcherSchema = z.object({
+  label: z.string().min(1).max(256),
+  op: z.enum(['=', '!=', '=~', '!~']).default('='),
+  value: z.string().max(1024),
+});
+
+const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: 'time of day as HH:MM' });
+
+const timezone = z
+  .string()
+  .default(DEFAULT_TIMEZONE)
+  .refine(isValidTimezone, { message: 'unknown IANA time zone' });
+
+export const ruleSchema = z.object({
+  uid,
+  name: z.string().trim().min(1).max(128),
+  description: z.string().max(1024).default(''),
+  enabled: z.boolean().default(true),
+  /** Notification services (通知服务) this rule sends through. */
+  services: z.array(uid).min(1).max(50),
+  /** Which alerts of a posted group this rule sends; all of them when empty. */
+  match: z
+    .object({
+      matchers: z.array(matcherSchema).max(50).default([]),
+      severities: z.array(z.string().min(1).max(64)).max(20).default([]),
+    })
+    .default({ matchers: [], severities: [] }),
+  sendResolved: z.boolean().default(true),
+  language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  timezone,
+  /** Custom Liquid templates; the built-in ones for the rule's language when absent. */
+  template: z
+    .object({
+      title: z.string().max(4096).optional(),
+      alert: z.string().max(16384).optional(),
+    })
+    .optional(),
+  /** Who robots @mention when a message carries firing alerts. */
+  mentions: z
+    .object({
+      users: z.array(userid).max(100).default([]),
+      mobiles: z.array(mobile).max(100).default([]),
+      all: z.boolean().default(false),
+    })
+    .default({ users: [], mobiles: [], all: false }),
+  /** Alerts below these severities wait until the quiet hours end, then arrive as one digest. */
+  quietHours: z
+    .object({
+      start: timeOfDay,
+      end: timeOfDay,
+      allowSeverities: z.array(z.string().min(1).max(64)).max(20).default(['critical']),
+    })
+    .optional(),
+  /** HMAC signing as Grafana's webhook contact point does it (grafana.md §2.4). */
+  hmac: z
+    .object({
+      secret: z.string().min(1).max(1024),
+      header: z.string().min(1).max(128).default('X-Grafana-Alerting-Signature'),
+      timestampHeader: z.string().max(128).default(''),
+    })
+    .optional(),
+});
+
+export type RobotConfig = z.infer<typeof robotSchema>;
+export type AppConfig = z.infer<typeof appSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type RuleConfig = z.infer<typeof ruleSchema>;
+export type Matcher = z.infer<typeof matcherSchema>;
+export type Mentions = RuleConfig['mentions'];
+export type Language = RuleConfig['language'];
+export type AppMessageType = (typeof appMessageTypes)[number];
+
+export function isValidTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The robot key of a webhook URL or bare key, or an error naming what is wrong. Only URLs under
+ * the configured API base are accepted, so the relay can never be pointed at another host.
+ */
+export function robotKeyOf(webhookUrl: string, apiBase: string = DEFAULT_API_BASE): { key: string } | { error: string } {
+  const value = webhookUrl.trim();
+  if (/^[A-Za-z0-9_-]{8,128}$/.test(value)) {
+    return { key: value };
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { error: 'webhookUrl is neither a URL nor a robot key' };
+  }
+  const base = new URL(apiBase);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  if (url.origin !== base.origin || url.pathname !== `${basePath}/cgi-bin/webhook/send`) {
+    return { error: `webhookUrl must be ${base.origin}${basePath}/cgi-bin/webhook/send?key=…` };
+  }
+  const key = url.searchParams.get('key') ?? '';
+  if (!/^[A-Za-z0-9_-]{8,128}$/.test(key)) {
+    return { error: 'webhookUrl has no valid key= parameter' };
+  }
+  return { key };
+}

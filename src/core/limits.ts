@@ -1,0 +1,28 @@
+/** WeCom's documented content limits, in UTF-8 bytes (wecom-api.md §1.2, §2.2). */
+export const LIMITS = {
+  robotMarkdown: 4096,
+  robotText: 2048,
+  appMarkdown: 2048,
+  appText: 2048,
+  /** textcard fields are counted in characters by WeCom's doc; we count bytes to be safe. */
+  textcardTitle: 128,
+  textcardDescription: 512,
+  textcardUrl: 2048,
+  /** touser is capped at 1000 ids per call, toparty and totag at 100. */
+  touserBatch: 1000,
+  topartyBatch: 100,
+  totagBatch: 100,
+} as const;
+
+/** Per-destination send budgets (wecom-api.md §1.1, §2.4). */
+export const RATE_LIMITS = {
+  robotPerMinute: 20,
+  appRecipientPerMinute: 30,
+  appRecipientPerHour: 1000,
+} as const;
+
+const encoder = new TextEncoder();
+
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}
