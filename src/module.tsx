@@ -1,12 +1,32 @@
 import React, { Suspense, lazy } from 'react';
 import { AppPlugin, type AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
+import pluginJson from './plugin.json';
 import type { AppConfigProps } from './plugin/components/AppConfig/AppConfig';
+import type { AppJsonData } from './plugin/types';
 
-const LazyApp = lazy(() => import('./plugin/components/App/App'));
-const LazyAppConfig = lazy(() => import('./plugin/components/AppConfig/AppConfig'));
+// Translations: Grafana (>= 12.1) loads src/locales/<language>/wecomrelay-app.json for the
+// languages listed in plugin.json; initPluginTranslations binds t()/<Trans> to that namespace.
+// Done once, lazily, before the first page renders (as grafana/synthetic-monitoring-app does).
+let translations: Promise<unknown> | undefined;
+function ensureTranslations(): Promise<unknown> {
+  if (!translations) {
+    translations = import('@grafana/i18n').then(({ initPluginTranslations }) => initPluginTranslations(pluginJson.id));
+  }
+  return translations;
+}
 
-const App = (props: AppRootProps) => (
+const LazyApp = lazy(async () => {
+  await ensureTranslations();
+  return import('./plugin/components/App/App');
+});
+
+const LazyAppConfig = lazy(async () => {
+  await ensureTranslations();
+  return import('./plugin/components/AppConfig/AppConfig');
+});
+
+const App = (props: AppRootProps<AppJsonData>) => (
   <Suspense fallback={<LoadingPlaceholder text="" />}>
     <LazyApp {...props} />
   </Suspense>
@@ -18,7 +38,7 @@ const AppConfig = (props: AppConfigProps) => (
   </Suspense>
 );
 
-export const plugin = new AppPlugin<{}>().setRootPage(App).addConfigPage({
+export const plugin = new AppPlugin<AppJsonData>().setRootPage(App).addConfigPage({
   title: 'Configuration',
   icon: 'cog',
   body: AppConfig,

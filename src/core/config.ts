@@ -64,11 +64,16 @@ export const serviceSchema = z
     path: ['robots'],
   });
 
-export const matcherSchema = z.object({
-  label: z.string().min(1).max(256),
-  op: z.enum(['=', '!=', '=~', '!~']).default('='),
-  value: z.string().max(1024),
-});
+export const matcherSchema = z
+  .object({
+    label: z.string().min(1).max(256),
+    op: z.enum(['=', '!=', '=~', '!~']).default('='),
+    value: z.string().max(1024),
+  })
+  .refine((matcher) => !matcher.op.includes('~') || isValidRegex(matcher.value), {
+    message: 'not a valid regular expression',
+    path: ['value'],
+  });
 
 const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: 'time of day as HH:MM' });
 
@@ -135,6 +140,15 @@ export type Matcher = z.infer<typeof matcherSchema>;
 export type Mentions = RuleConfig['mentions'];
 export type Language = RuleConfig['language'];
 export type AppMessageType = (typeof appMessageTypes)[number];
+
+function isValidRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function isValidTimezone(name: string): boolean {
   try {

@@ -1,21 +1,26 @@
 export const testIds = {
   appConfig: {
-    apiKey: 'data-testid ac-api-key',
-    apiUrl: 'data-testid ac-api-url',
+    container: 'data-testid ac-container',
+    relayUrl: 'data-testid ac-relay-url',
+    adminToken: 'data-testid ac-admin-token',
     submit: 'data-testid ac-submit-form',
+    testConnection: 'data-testid ac-test-connection',
+    testResult: 'data-testid ac-test-result',
   },
-  pageOne: {
-    container: 'data-testid pg-one-container',
-    navigateToFour: 'data-testid navigate-to-four',
+  overview: {
+    container: 'data-testid overview-container',
+    notConfigured: 'data-testid overview-not-configured',
+    status: 'data-testid overview-status',
+    error: 'data-testid overview-error',
+    refresh: 'data-testid overview-refresh',
   },
-  pageTwo: {
-    container: 'data-testid pg-two-container',
-  },
-  pageThree: {
-    container: 'data-testid pg-three-container',
-  },
-  pageFour: {
-    container: 'data-testid pg-four-container',
-    navigateBack: 'data-testid navigate-back',
+  relayStatus: {
+    version: 'data-testid relay-status-version',
+    storage: 'data-testid relay-status-storage',
+    queue: 'data-testid relay-status-queue',
+    failed: 'data-testid relay-status-failed',
+    egressIp: 'data-testid relay-status-egress-ip',
+    services: 'data-testid relay-status-services',
+    rules: 'data-testid relay-status-rules',
   },
 };

@@ -1,38 +1,27 @@
 import React from 'react';
-import { MemoryRouter } from 'react-router-dom';
-import { AppRootProps, PluginType } from '@grafana/data';
-import { render, waitFor } from '@testing-library/react';
+import { type AppRootProps } from '@grafana/data';
+import { mockBackendSrvFetch, RELAY_STATUS } from '../../test/backendSrv';
+import { createMeta, render, screen } from '../../test/render';
+import { testIds } from '../testIds';
 import App from './App';
 
-describe('Components/App', () => {
-  let props: AppRootProps;
+function props(): AppRootProps {
+  return {
+    basename: 'a/wecomrelay-app',
+    meta: createMeta({ jsonData: { relayUrl: 'http://wecom-relay:8686' } }),
+    query: {},
+    path: '',
+    onNavChanged: jest.fn(),
+  } as unknown as AppRootProps;
+}
 
-  beforeEach(() => {
-    jest.resetAllMocks();
+describe('App', () => {
+  test.each(['overview', '', 'no-such-page'])('renders the overview at "%s"', async (path) => {
+    mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
+    render(<App {...props()} />, { path: `/${path}` });
 
-    props = {
-      basename: 'a/sample-app',
-      meta: {
-        id: 'sample-app',
-        name: 'Sample App',
-        type: PluginType.app,
-        enabled: true,
-        jsonData: {},
-      },
-      query: {},
-      path: '',
-      onNavChanged: jest.fn(),
-    } as unknown as AppRootProps;
-  });
-
-  test('renders without an error"', async () => {
-    const { queryByText } = render(
-      <MemoryRouter>
-        <App {...props} />
-      </MemoryRouter>
-    );
-
-    // Application is lazy loaded, so we need to wait for the component and routes to be rendered
-    await waitFor(() => expect(queryByText(/this is page one./i)).toBeInTheDocument(), { timeout: 2000 });
+    // Pages are lazy loaded
+    expect(await screen.findByTestId(testIds.overview.container, {}, { timeout: 2000 })).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.overview.status)).toBeInTheDocument();
   });
 });

@@ -1,23 +1,17 @@
 import React from 'react';
 import { Route, Routes } from 'react-router-dom';
-import { AppRootProps } from '@grafana/data';
+import { type AppRootProps } from '@grafana/data';
 import { ROUTES } from '../../constants';
-const PageOne = React.lazy(() => import('../../pages/PageOne'));
-const PageTwo = React.lazy(() => import('../../pages/PageTwo'));
-const PageThree = React.lazy(() => import('../../pages/PageThree'));
-const PageFour = React.lazy(() => import('../../pages/PageFour'));
+import { type AppJsonData } from '../../types';
 
-function App(props: AppRootProps) {
+const Overview = React.lazy(() => import('../../pages/Overview'));
+
+function App(props: AppRootProps<AppJsonData>) {
   return (
     <Routes>
-      <Route path={ROUTES.Two} element={<PageTwo />} />
-      <Route path={`${ROUTES.Three}/:id?`} element={<PageThree />} />
-
-      {/* Full-width page (this page will have no side navigation) */}
-      <Route path={ROUTES.Four} element={<PageFour />} />
-
+      <Route path={ROUTES.Overview} element={<Overview meta={props.meta} />} />
       {/* Default page */}
-      <Route path="*" element={<PageOne />} />
+      <Route path="*" element={<Overview meta={props.meta} />} />
     </Routes>
   );
 }

@@ -1,0 +1,278 @@
+#!/usr/bin/env node
+// Container and provisioning checks that need no Docker engine (run by .ci/run, from the repo root):
+// - docker-compose.yaml and every provisioning/**/*.y(a)ml parse as YAML (the `yaml` package);
+// - the files and folders the compose file and the Dockerfile refer to exist;
+// - every variable the compose file and the provisioning files expand is set where they expand it
+//   (Grafana's environment, the relay's environment) and documented in .env.example;
+// - Grafana's contact point and plugin settings point at the relay service and at a relay rule.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+const root = process.cwd();
+const problems = [];
+const problem = (where, message) => problems.push(`${where}: ${message}`);
+const exists = (relative) => fs.existsSync(path.resolve(root, relative));
+
+function parseYamlFile(file) {
+  const text = fs.readFileSync(path.resolve(root, file), 'utf8');
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const list = Array.isArray(documents) ? documents : [documents];
+  for (const document of list) {
+    for (const error of document.errors) {
+      problem(file, `YAML error: ${error.message}`);
+    }
+    for (const warning of document.warnings) {
+      problem(file, `YAML warning: ${warning.message}`);
+    }
+  }
+  if (list.length !== 1) {
+    problem(file, `expected one YAML document, found ${list.length}`);
+  }
+  return { text, value: list[0]?.toJS() ?? null };
+}
+
+function walk(dir) {
+  return fs.readdirSync(path.resolve(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.posix.join(dir, entry.name);
+    return entry.isDirectory() ? walk(relative) : [relative];
+  });
+}
+
+/** Names expanded the way Grafana and the relay expand them: $NAME, ${NAME}, $__env{NAME}; $$ is a literal $. */
+function expandedNames(text) {
+  const names = new Set();
+  const withoutComments = text
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, ''))
+    .join('\n')
+    .replaceAll('$$', '');
+  for (const match of withoutComments.matchAll(/\$__env\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const name = match[1] ?? match[2] ?? match[3];
+    if (!name.startsWith('__')) {
+      names.add(name);
+    }
+  }
+  return names;
+}
+
+function envFileNames(file) {
+  if (!exists(file)) {
+    problem(file, 'missing');
+    return new Set();
+  }
+  const names = new Set();
+  for (const line of fs.readFileSync(path.resolve(root, file), 'utf8').split('\n')) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=/.exec(line);
+    if (match) {
+      names.add(match[1]);
+    }
+  }
+  return names;
+}
+
+function environmentOf(service) {
+  const environment = service?.environment ?? {};
+  if (Array.isArray(environment)) {
+    return new Set(environment.map((item) => String(item).split('=')[0]));
+  }
+  return new Set(Object.keys(environment));
+}
+
+// ---- YAML files ----
+const compose = parseYamlFile('docker-compose.yaml').value ?? {};
+const composeText = fs.readFileSync(path.resolve(root, 'docker-compose.yaml'), 'utf8');
+const provisioningFiles = walk('provisioning').filter((file) => /\.ya?ml$/i.test(file));
+if (provisioningFiles.length === 0) {
+  problem('provisioning', 'no YAML files found');
+}
+const provisioning = Object.fromEntries(provisioningFiles.map((file) => [file, parseYamlFile(file)]));
+for (const [file, { value }] of Object.entries(provisioning)) {
+  if (value?.apiVersion !== 1) {
+    problem(file, `apiVersion must be 1, found ${JSON.stringify(value?.apiVersion)}`);
+  }
+}
+
+// ---- compose: references ----
+const services = compose.services ?? {};
+const namedVolumes = new Set(Object.keys(compose.volumes ?? {}));
+if (!services.grafana || !services['wecom-relay']) {
+  problem('docker-compose.yaml', 'expected services "grafana" and "wecom-relay"');
+}
+for (const [name, service] of Object.entries(services)) {
+  const where = `docker-compose.yaml services.${name}`;
+  if (service.build !== undefined) {
+    const build = typeof service.build === 'string' ? { context: service.build } : service.build;
+    const context = build.context ?? '.';
+    const dockerfile = path.posix.join(context, build.dockerfile ?? 'Dockerfile');
+    if (!exists(context)) {
+      problem(where, `build context ${context} does not exist`);
+    } else if (!exists(dockerfile)) {
+      problem(where, `${dockerfile} does not exist`);
+    }
+  }
+  for (const volume of service.volumes ?? []) {
+    const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
+    if (source.startsWith('.') || source.startsWith('/')) {
+      if (!exists(source)) {
+        problem(where, `bind-mount source ${source} does not exist`);
+      }
+    } else if (!namedVolumes.has(source)) {
+      problem(where, `volume ${source} is not declared under top-level volumes`);
+    }
+  }
+  for (const file of [service.env_file ?? []].flat()) {
+    if (!exists(typeof file === 'string' ? file : file.path)) {
+      problem(where, `env_file ${JSON.stringify(file)} does not exist`);
+    }
+  }
+  const dependsOn = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
+  for (const dependency of dependsOn) {
+    if (!services[dependency]) {
+      problem(where, `depends_on ${dependency}: no such service`);
+    }
+  }
+}
+
+// ---- compose: variables come from .env (documented in .env.example) ----
+const documented = envFileNames('.env.example');
+for (const match of composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?][^}]*)?\}/g)) {
+  const [, name, modifier = ''] = match;
+  if (!modifier.startsWith(':-') && !modifier.startsWith('-') && !documented.has(name)) {
+    problem('docker-compose.yaml', `\${${name}} has no default and is not in .env.example`);
+  }
+}
+
+// ---- mounts: who reads which provisioning folder ----
+const mounts = (service) =>
+  (service?.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target]));
+const grafanaMounts = mounts(services.grafana);
+const relayMounts = mounts(services['wecom-relay']);
+for (const folder of ['plugins', 'alerting']) {
+  if (!grafanaMounts.some(([source, target]) => path.posix.normalize(source) === `provisioning/${folder}` && target === `/etc/grafana/provisioning/${folder}`)) {
+    problem('docker-compose.yaml', `grafana must mount ./provisioning/${folder} at /etc/grafana/provisioning/${folder}`);
+  }
+}
+if (grafanaMounts.some(([source]) => /^(\.\/)?provisioning(\/relay)?\/?$/.test(source))) {
+  problem('docker-compose.yaml', 'grafana must not mount provisioning/ or provisioning/relay (the relay file is not Grafana provisioning)');
+}
+const relayMount = relayMounts.find(([source]) => path.posix.normalize(source) === 'provisioning/relay');
+if (!relayMount) {
+  problem('docker-compose.yaml', 'wecom-relay must mount ./provisioning/relay');
+}
+
+// ---- Dockerfile ----
+const dockerfile = exists('Dockerfile') ? fs.readFileSync(path.resolve(root, 'Dockerfile'), 'utf8') : '';
+if (!dockerfile) {
+  problem('Dockerfile', 'missing');
+}
+const dockerignore = exists('.dockerignore') ? fs.readFileSync(path.resolve(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()) : [];
+for (const match of dockerfile.matchAll(/^COPY\s+(?!--from)((?:--\S+\s+)*)(.+)$/gm)) {
+  const parts = match[2].trim().split(/\s+/);
+  for (const source of parts.slice(0, -1)) {
+    if (!exists(source)) {
+      problem('Dockerfile', `COPY source ${source} does not exist`);
+    }
+    const clean = source.replace(/^\.\//, '').replace(/\/$/, '');
+    if (dockerignore.includes('*') && !dockerignore.includes(`!${clean}`) && !dockerignore.includes(`!${clean}/`)) {
+      problem('.dockerignore', `COPY source ${source} is not allowed in (add !${clean})`);
+    }
+  }
+}
+const cmdProvisioning = /--provisioning"?,?\s*"?([^\s",\]]+)/.exec(dockerfile.split('\n').find((line) => line.startsWith('CMD')) ?? '')?.[1];
+if (!cmdProvisioning) {
+  problem('Dockerfile', 'CMD does not pass --provisioning');
+} else if (relayMount && relayMount[1] !== cmdProvisioning) {
+  problem('docker-compose.yaml', `wecom-relay mounts provisioning/relay at ${relayMount[1]}, but the image reads ${cmdProvisioning}`);
+}
+for (const [pattern, what] of [
+  [/^EXPOSE\s+8686\b/m, 'EXPOSE 8686'],
+  [/^HEALTHCHECK\b.*healthz/ms, 'a HEALTHCHECK on /healthz'],
+  [/^USER\s+(?!root\b)\S+/m, 'a non-root USER'],
+  [/^VOLUME\s.*\/data/m, 'VOLUME /data'],
+]) {
+  if (!pattern.test(dockerfile)) {
+    problem('Dockerfile', `expected ${what}`);
+  }
+}
+
+// ---- provisioning variables are set where they are expanded ----
+const grafanaEnvironment = environmentOf(services.grafana);
+const relayEnvironment = environmentOf(services['wecom-relay']);
+for (const [file, { text }] of Object.entries(provisioning)) {
+  const isRelay = file.startsWith('provisioning/relay/');
+  const environment = isRelay ? relayEnvironment : grafanaEnvironment;
+  for (const name of expandedNames(text)) {
+    if (!environment.has(name)) {
+      problem(file, `expands ${name}, which docker-compose.yaml does not set for ${isRelay ? 'wecom-relay' : 'grafana'}`);
+    }
+    if (!documented.has(name)) {
+      problem(file, `expands ${name}, which .env.example does not document`);
+    }
+  }
+}
+
+// ---- Grafana points at the relay service and at relay rules ----
+const relayRules = new Set(
+  Object.entries(provisioning)
+    .filter(([file]) => file.startsWith('provisioning/relay/'))
+    .flatMap(([, { value }]) => (value?.rules ?? []).map((rule) => rule.uid))
+);
+const checkRelayUrl = (where, url) => {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    problem(where, `${url} is not a URL`);
+    return undefined;
+  }
+  if (!services[parsed.hostname]) {
+    problem(where, `${url}: host ${parsed.hostname} is not a compose service`);
+  }
+  const ports = (services[parsed.hostname]?.ports ?? []).map(String);
+  if (services[parsed.hostname] && !ports.some((port) => port.split(':').at(-1).split('/')[0] === parsed.port)) {
+    problem(where, `${url}: port ${parsed.port} is not a port of ${parsed.hostname}`);
+  }
+  return parsed;
+};
+for (const [file, { value }] of Object.entries(provisioning)) {
+  for (const app of value?.apps ?? []) {
+    if (app.type === 'wecomrelay-app') {
+      checkRelayUrl(`${file} apps[wecomrelay-app].jsonData.relayUrl`, app.jsonData?.relayUrl ?? '');
+      if (!app.secureJsonData?.adminToken) {
+        problem(file, 'wecomrelay-app needs secureJsonData.adminToken');
+      }
+    }
+  }
+  for (const contactPoint of value?.contactPoints ?? []) {
+    for (const receiver of contactPoint.receivers ?? []) {
+      const where = `${file} contact point "${contactPoint.name}"`;
+      if (receiver.type !== 'webhook') {
+        continue;
+      }
+      const url = checkRelayUrl(where, receiver.settings?.url ?? '');
+      const rule = url && /^\/hooks\/(?:grafana|alertmanager)\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (url && !rule) {
+        problem(where, `${url.href} is not {relay}/hooks/grafana/{ruleUid}`);
+      } else if (rule && !relayRules.has(rule)) {
+        problem(where, `posts to rule "${rule}", which provisioning/relay does not define`);
+      }
+      if (!receiver.settings?.authorization_credentials && !receiver.settings?.password) {
+        problem(where, 'sends no ingest token (authorization_credentials)');
+      }
+    }
+  }
+}
+
+const pluginJson = JSON.parse(fs.readFileSync(path.resolve(root, 'src/plugin.json'), 'utf8'));
+if (!(pluginJson.routes ?? []).some((route) => route.path === 'relay/*' && route.url.includes('.JsonData.relayUrl'))) {
+  problem('src/plugin.json', 'expected a "relay/*" route to {{ .JsonData.relayUrl }}');
+}
+
+if (problems.length > 0) {
+  console.error(`${problems.length} problem(s):\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+  process.exit(1);
+}
+console.log(
+  `ok: docker-compose.yaml, Dockerfile, .dockerignore, .env.example and ${provisioningFiles.length} provisioning file(s): ${provisioningFiles.join(', ')}`
+);

@@ -1,0 +1,86 @@
+/** Which alerts of a posted group a rule sends, and when (quiet hours). */
+import { type Alert, type AlertGroup, severityOf } from './alert';
+import type { Matcher, RuleConfig } from './config';
+
+/** Prometheus semantics: regular expressions are anchored at both ends. */
+export function matcherRegex(value: string): RegExp {
+  return new RegExp(`^(?:${value})$`);
+}
+
+function matches(matcher: Matcher, alert: Alert): boolean {
+  const value = alert.labels[matcher.label] ?? '';
+  switch (matcher.op) {
+    case '=':
+      return value === matcher.value;
+    case '!=':
+      return value !== matcher.value;
+    case '=~':
+      return matcherRegex(matcher.value).test(value);
+    case '!~':
+      return !matcherRegex(matcher.value).test(value);
+  }
+}
+
+export type RuleFilter = Pick<RuleConfig, 'match' | 'sendResolved'>;
+
+/**
+ * The part of the group this rule sends, or null when nothing is left. A test alert passes every
+ * matcher: pressing "Test" must reach WeCom whatever the rule filters.
+ */
+export function selectAlerts(group: AlertGroup, rule: RuleFilter): AlertGroup | null {
+  const severities = rule.match.severities.map((severity) => severity.toLowerCase());
+  const alerts = group.alerts.filter((alert) => {
+    if (group.isTest) {
+      return true;
+    }
+    if (alert.status === 'resolved' && !rule.sendResolved) {
+      return false;
+    }
+    if (severities.length > 0 && !severities.includes(severityOf(alert))) {
+      return false;
+    }
+    return rule.match.matchers.every((matcher) => matches(matcher, alert));
+  });
+  if (alerts.length === 0) {
+    return null;
+  }
+  return { ...group, alerts, status: alerts.some((alert) => alert.status === 'firing') ? 'firing' : 'resolved' };
+}
+
+const MINUTES_PER_DAY = 24 * 60;
+
+function minutesOfDay(hhmm: string): number {
+  const [hours, minutes] = hhmm.split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+function localMinutes(now: Date, timezone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  return get('hour') * 60 + get('minute');
+}
+
+/**
+ * When a group may be sent under the rule's quiet hours: now, or the end of the quiet period.
+ * A group with an alert of an allowed severity is never held, nor is a test.
+ */
+export function sendNotBefore(group: AlertGroup, rule: Pick<RuleConfig, 'quietHours' | 'timezone'>, now: Date): number {
+  const quiet = rule.quietHours;
+  if (!quiet || group.isTest) {
+    return now.getTime();
+  }
+  const allowed = quiet.allowSeverities.map((severity) => severity.toLowerCase());
+  if (group.alerts.some((alert) => allowed.includes(severityOf(alert)))) {
+    return now.getTime();
+  }
+  const start = minutesOfDay(quiet.start);
+  const end = minutesOfDay(quiet.end);
+  const current = localMinutes(now, rule.timezone);
+  const inQuiet = start <= end ? current >= start && current < end : current >= start || current < end;
+  if (!inQuiet) {
+    return now.getTime();
+  }
+  const minutesLeft = (end - current + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+  const startOfMinute = now.getTime() - (now.getTime() % 60_000);
+  return startOfMinute + minutesLeft * 60_000;
+}

@@ -1,0 +1,12 @@
+/**
+ * WeCom messages from alert groups: robot markdown, app markdown, app text and app textcard,
+ * byte-exact within WeCom's limits. Isomorphic: the relay sends what the plugin previews.
+ */
+export type { MessageKind, PackedMessage, PackItem, RenderContext } from './types';
+export { renderParts } from './parts';
+export { packMessages } from './pack';
+export { companionText } from './mentions';
+export { limitOf } from './kinds';
+export { DEFAULT_TEMPLATES } from './templates';
+export { templateError } from './validate';
+export { SAMPLE_GROUPS } from './samples';

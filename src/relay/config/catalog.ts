@@ -1,0 +1,101 @@
+/**
+ * The services and rules the relay works with, decrypted, in memory. Storage keeps them sealed;
+ * every change goes through here so the pipeline always sees the committed state.
+ */
+import { ruleSchema, serviceSchema, type RuleConfig, type ServiceConfig } from '../../core/config';
+import type { SecretBox } from '../secrets';
+import type { ObjectChange, ObjectKind, Provenance, Storage, StoredObject } from '../storage/types';
+
+export interface Entry<T> {
+  config: T;
+  provenance: Provenance;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ServiceEntry = Entry<ServiceConfig>;
+export type RuleEntry = Entry<RuleConfig>;
+
+type SecretPath = (config: any) => Array<{ get(): string | undefined; set(value: string): void }>;
+
+/** Where the secrets are in each kind of object. */
+const SECRET_FIELDS: Record<ObjectKind, SecretPath> = {
+  service: (service: ServiceConfig) => [
+    ...service.robots.map((robot) => ({ get: () => robot.webhookUrl, set: (value: string) => (robot.webhookUrl = value) })),
+    ...(service.app ? [{ get: () => service.app!.secret, set: (value: string) => (service.app!.secret = value) }] : []),
+  ],
+  rule: (rule: RuleConfig) => (rule.hmac ? [{ get: () => rule.hmac!.secret, set: (value: string) => (rule.hmac!.secret = value) }] : []),
+};
+
+export function sealConfig(kind: ObjectKind, config: ServiceConfig | RuleConfig, box: SecretBox): string {
+  const copy = structuredClone(config);
+  for (const field of SECRET_FIELDS[kind](copy)) {
+    const value = field.get();
+    if (value !== undefined) {
+      field.set(box.seal(value));
+    }
+  }
+  return JSON.stringify(copy);
+}
+
+function openConfig<T>(kind: ObjectKind, stored: StoredObject, box: SecretBox): T {
+  const config = JSON.parse(stored.sealed);
+  for (const field of SECRET_FIELDS[kind](config)) {
+    const value = field.get();
+    if (value !== undefined) {
+      field.set(box.open(value));
+    }
+  }
+  const schema = kind === 'service' ? serviceSchema : ruleSchema;
+  return schema.parse(config) as T;
+}
+
+function toEntry<T>(kind: ObjectKind, stored: StoredObject, box: SecretBox): Entry<T> {
+  return {
+    config: openConfig<T>(kind, stored, box),
+    provenance: stored.provenance,
+    version: stored.version,
+    createdAt: stored.createdAt,
+    updatedAt: stored.updatedAt,
+  };
+}
+
+export class Catalog {
+  services = new Map<string, ServiceEntry>();
+  rules = new Map<string, RuleEntry>();
+
+  constructor(
+    private readonly storage: Storage,
+    readonly box: SecretBox
+  ) {}
+
+  async reload(): Promise<void> {
+    const [services, rules] = await Promise.all([this.storage.listObjects('service'), this.storage.listObjects('rule')]);
+    this.services = new Map(services.map((stored) => [stored.uid, toEntry<ServiceConfig>('service', stored, this.box)]));
+    this.rules = new Map(rules.map((stored) => [stored.uid, toEntry<RuleConfig>('rule', stored, this.box)]));
+  }
+
+  /** Commits changes in one transaction, then refreshes the in-memory view. */
+  async write(changes: ObjectChange[]): Promise<void> {
+    await this.storage.writeObjects(changes);
+    await this.reload();
+  }
+
+  putChange(kind: 'service', config: ServiceConfig, provenance: Provenance, expectVersion?: number): ObjectChange;
+  putChange(kind: 'rule', config: RuleConfig, provenance: Provenance, expectVersion?: number): ObjectChange;
+  putChange(kind: ObjectKind, config: ServiceConfig | RuleConfig, provenance: Provenance, expectVersion?: number): ObjectChange {
+    return {
+      op: 'put',
+      kind,
+      object: { uid: config.uid, name: config.name, sealed: sealConfig(kind, config, this.box), provenance },
+      expectVersion,
+      now: Date.now(),
+    };
+  }
+
+  /** Rules that send through a service. */
+  rulesUsing(serviceUid: string): string[] {
+    return [...this.rules.values()].filter((rule) => rule.config.services.includes(serviceUid)).map((rule) => rule.config.uid);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * How many messages a destination may send now without exceeding WeCom's limits, counted from
+ * the send log in storage (so restarts and, later, replicas share one count).
+ */
+import { RATE_LIMITS } from '../../core/limits';
+import type { Storage } from '../storage/types';
+import type { ResolvedDestination } from './destinations';
+
+/**
+ * A little longer than WeCom's minute: our clock starts when we send, WeCom's when the request
+ * arrives, and latencies vary.
+ */
+export const MINUTE_WINDOW_MS = 62_000;
+export const HOUR_WINDOW_MS = 3_602_000;
+
+interface Window {
+  windowMs: number;
+  limit: number;
+}
+
+function windowsOf(destination: ResolvedDestination): Window[] {
+  return destination.kind === 'robot'
+    ? [{ windowMs: MINUTE_WINDOW_MS, limit: RATE_LIMITS.robotPerMinute }]
+    : [
+        { windowMs: MINUTE_WINDOW_MS, limit: RATE_LIMITS.appRecipientPerMinute },
+        { windowMs: HOUR_WINDOW_MS, limit: RATE_LIMITS.appRecipientPerHour },
+      ];
+}
+
+export interface Budget {
+  /** Messages that may be sent now. */
+  available: number;
+  /** When at least one more becomes available (only meaningful when available is 0). */
+  freeAt: number;
+  /** Something was sent to this destination within the last minute. */
+  recentlyActive: boolean;
+  /** Half the minute's budget or more is spent: time to merge what waits into digests. */
+  pressure: boolean;
+}
+
+export async function budgetOf(storage: Storage, destination: ResolvedDestination, keys: string[], now: number): Promise<Budget> {
+  let available = Infinity;
+  let freeAt = now;
+  let recentlyActive = false;
+  let pressure = false;
+  for (const { windowMs, limit } of windowsOf(destination)) {
+    const since = now - windowMs;
+    const counts = await storage.countSends(keys, since);
+    for (const key of keys) {
+      const used = counts.get(key) ?? 0;
+      if (windowMs === MINUTE_WINDOW_MS) {
+        recentlyActive ||= used > 0;
+        pressure ||= used * 2 >= limit;
+      }
+      available = Math.min(available, limit - used);
+      if (used >= limit) {
+        const oldest = await storage.oldestSend(key, since);
+        freeAt = Math.max(freeAt, (oldest ?? now) + windowMs);
+      }
+    }
+  }
+  return { available: Math.max(0, available === Infinity ? 0 : available), freeAt, recentlyActive, pressure };
+}

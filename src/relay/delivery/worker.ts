@@ -1,0 +1,377 @@
+/**
+ * Sends what the outbox holds, one destination queue at a time, oldest first. Each pass over a
+ * queue renders its pending deliveries, packs them into as few messages as the byte limit allows
+ * (a digest when a backlog has built up), sends as many as the rate budget permits, and records
+ * each send before the next one. A retryable failure stops the queue until its backoff ends, so
+ * nothing overtakes what came before it.
+ */
+import { companionText, packMessages, renderParts, type MessageKind, type PackItem, type PackedMessage } from '../../core/render';
+import type { Mentions, RuleConfig } from '../../core/config';
+import type { Catalog } from '../config/catalog';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { Delivery, DeliveryProgress, Storage } from '../storage/types';
+import type { SendOutcome, WecomClient } from '../wecom/client';
+import type { AppBody, RobotBody } from '../../core/messages';
+import { backoffMs } from './backoff';
+import { budgetOf } from './budget';
+import { destinationsOf, limiterKeys, type ResolvedDestination } from './destinations';
+
+export interface WorkerOptions {
+  storage: Storage;
+  catalog: Catalog;
+  client: WecomClient;
+  logger: Logger;
+  metrics: Metrics;
+  apiBase: string;
+  maxAgeMs: number;
+  lingerMs: number;
+  workerId: string;
+  /** Queues worked on at once. */
+  concurrency?: number;
+}
+
+const LEASE_MS = 120_000;
+const CLAIM_LIMIT = 500;
+const IDLE_POLL_MS = 1_000;
+
+/** Errors about the content of one message; any other permanent error is about the destination itself. */
+const CONTENT_ERRCODES = new Set([40058, 45002, 44004, 82004, 93017, 93018, 40008]);
+
+interface Queued {
+  delivery: Delivery;
+  rule: RuleConfig;
+}
+
+interface QueueItem {
+  delivery: Delivery;
+  parts: string[];
+  mentions: Mentions;
+  language: 'zh-CN' | 'en';
+}
+
+export class DeliveryWorker {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private tickAgain = false;
+  private stopped = true;
+
+  constructor(private readonly options: WorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Stops taking new work and waits for sends in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  /** Called when new work was stored. */
+  wake(): void {
+    if (this.stopped) {
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), 0);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    let nextAt = Date.now() + IDLE_POLL_MS;
+    try {
+      const now = Date.now();
+      const due = await this.options.storage.dueDestinations(now);
+      for (const { destination, dueAt } of due) {
+        if (this.inFlight.has(destination)) {
+          continue;
+        }
+        if (dueAt > now) {
+          nextAt = Math.min(nextAt, dueAt);
+          continue;
+        }
+        if (this.inFlight.size >= (this.options.concurrency ?? 8)) {
+          break;
+        }
+        const work = this.process(destination)
+          .catch((error) => this.options.logger.error({ err: error, destination }, 'delivery pass failed'))
+          .finally(() => {
+            this.inFlight.delete(destination);
+            this.wake();
+          });
+        this.inFlight.set(destination, work);
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'cannot read the outbox; will try again');
+    } finally {
+      this.ticking = false;
+    }
+    if (this.stopped) {
+      return;
+    }
+    if (this.tickAgain) {
+      this.tickAgain = false;
+      this.wake();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, nextAt - Date.now()));
+  }
+
+  private async process(destination: string): Promise<void> {
+    const { storage, workerId } = this.options;
+    const now = Date.now();
+    const claimed = await storage.claimDestination(destination, workerId, LEASE_MS, CLAIM_LIMIT, now);
+    if (claimed.length === 0) {
+      return;
+    }
+    let hold: { retryAt: number | null; failed: boolean } = { retryAt: null, failed: false };
+    try {
+      hold = await this.sendQueue(destination, claimed, now);
+    } finally {
+      await storage.releaseDestination(destination, workerId, hold);
+    }
+  }
+
+  private async sendQueue(destination: string, claimed: Delivery[], now: number): Promise<{ retryAt: number | null; failed: boolean }> {
+    const { storage, metrics } = this.options;
+    const live = await this.dropExpired(claimed, now);
+    const { target, queue } = await this.resolve(destination, live);
+    if (!target || queue.length === 0) {
+      return { retryAt: null, failed: false };
+    }
+    const kind = messageKindOf(target);
+    const keys = limiterKeys(target);
+    const budget = await budgetOf(storage, target, keys, now);
+    // A backlog that would not fit the remaining budget goes out as digests, one line per alert.
+    let items = this.render(queue, kind, budget.pressure);
+    let messages = pack(items, kind);
+    if (!budget.pressure && messages.length > budget.available) {
+      items = this.render(queue, kind, true);
+      messages = pack(items, kind);
+    }
+    if (messages.length === 0) {
+      return { retryAt: null, failed: false };
+    }
+
+    let retryAt: number | null = null;
+    let sendable = messages;
+    const last = messages[messages.length - 1];
+    if (budget.recentlyActive && !last.full) {
+      // Nagle: a busy queue keeps its last, not-yet-full message a moment so later groups fill it.
+      const oldest = Math.min(...last.covers.map((cover) => items[cover.item].delivery.createdAt));
+      if (now - oldest < this.options.lingerMs) {
+        sendable = messages.slice(0, -1);
+        retryAt = oldest + this.options.lingerMs;
+      }
+    }
+    if (sendable.length > budget.available) {
+      metrics.rateLimitWaits.inc({ kind: target.kind });
+      sendable = sendable.slice(0, budget.available);
+      retryAt = Math.max(retryAt ?? 0, budget.freeAt);
+    }
+
+    const sentParts = new Map<number, number>();
+    const companion = new Map<string, Mentions>();
+    for (const message of sendable) {
+      const outcome = await this.send(target, keys, message.body);
+      const covered = [...new Set(message.covers.map((cover) => cover.item))];
+      const coveredIds = covered.map((index) => items[index].delivery.id);
+      if (outcome.ok) {
+        for (const cover of message.covers) {
+          sentParts.set(cover.item, (sentParts.get(cover.item) ?? 0) + 1);
+        }
+        await storage.recordAttempt(this.attempt(destination, coveredIds, outcome, message), this.progress(items, covered, sentParts));
+        for (const index of covered) {
+          const item = items[index];
+          if (item.delivery.group.status === 'firing' && (item.mentions.all || item.mentions.mobiles.length > 0)) {
+            companion.set(item.language, mergeMentions(companion.get(item.language), item.mentions));
+          }
+          if (sentParts.get(index) === item.parts.length) {
+            metrics.deliveries.inc({ kind: target.kind, outcome: 'sent' });
+          }
+        }
+        continue;
+      }
+      await storage.recordAttempt(this.attempt(destination, coveredIds, outcome, message), this.progress(items, covered, sentParts));
+      if (outcome.action === 'retry') {
+        const failures = await storage.destinationFailures(destination);
+        return { retryAt: Date.now() + backoffMs(failures, outcome.errcode), failed: true };
+      }
+      const destinationWide = outcome.errcode === null || !CONTENT_ERRCODES.has(outcome.errcode);
+      const failedIds = destinationWide ? items.map((item) => item.delivery.id) : coveredIds;
+      await this.fail(target.kind, failedIds, outcome.errcode, describe(outcome));
+      if (destinationWide) {
+        return { retryAt: null, failed: false };
+      }
+    }
+    await this.sendCompanions(target, keys, companion, sendable.length < budget.available ? budget.available - sendable.length : 0);
+    return { retryAt, failed: false };
+  }
+
+  /** Deliveries older than the max age end as failed instead of being sent late forever. */
+  private async dropExpired(claimed: Delivery[], now: number): Promise<Delivery[]> {
+    const expired = claimed.filter((delivery) => now - delivery.createdAt > this.options.maxAgeMs);
+    if (expired.length > 0) {
+      await this.options.storage.failDeliveries(
+        expired.map((delivery) => delivery.id),
+        expired[0].lastErrcode,
+        `expired: not delivered within ${Math.round(this.options.maxAgeMs / 60_000)} min (last error: ${expired[0].lastError ?? 'none'})`
+      );
+      for (const delivery of expired) {
+        this.options.metrics.deliveries.inc({ kind: delivery.kind, outcome: 'expired' });
+      }
+    }
+    return claimed.filter((delivery) => !expired.includes(delivery));
+  }
+
+  /** Resolves each delivery against the current config; those whose rule or service is gone fail. */
+  private async resolve(destination: string, deliveries: Delivery[]): Promise<{ target?: ResolvedDestination; queue: Queued[] }> {
+    const { catalog, apiBase } = this.options;
+    const queue: Queued[] = [];
+    let target: ResolvedDestination | undefined;
+    for (const delivery of deliveries) {
+      const rule = catalog.rules.get(delivery.ruleUid)?.config;
+      const service = catalog.services.get(delivery.serviceUid)?.config;
+      const resolved = service && destinationsOf(service, apiBase).get(destination);
+      if (!rule || !resolved) {
+        const missing = !rule ? `rule ${delivery.ruleUid}` : !service ? `service ${delivery.serviceUid}` : 'this destination';
+        await this.fail(delivery.kind, [delivery.id], null, `${missing} no longer exists`);
+        continue;
+      }
+      target ??= resolved;
+      queue.push({ delivery, rule });
+    }
+    return { target, queue };
+  }
+
+  /**
+   * The unsent parts of each delivery. A delivery already partly sent keeps its full rendering,
+   * so that its remaining parts follow on from those sent.
+   */
+  private render(queue: Queued[], kind: MessageKind, digest: boolean): QueueItem[] {
+    return queue
+      .map(({ delivery, rule }) => {
+        const parts = renderParts(
+          delivery.group,
+          {
+            ruleName: rule.name,
+            language: rule.language,
+            timezone: rule.timezone,
+            template: rule.template,
+            mentions: rule.mentions,
+            now: new Date(delivery.createdAt),
+            digest: digest && delivery.partsSent === 0,
+          },
+          kind
+        );
+        return { delivery, parts: parts.slice(delivery.partsSent), mentions: rule.mentions, language: rule.language };
+      })
+      .filter((item) => item.parts.length > 0);
+  }
+
+  private async send(target: ResolvedDestination, keys: string[], body: RobotBody | AppBody): Promise<SendOutcome> {
+    const { client, storage, metrics } = this.options;
+    const outcome =
+      target.kind === 'robot'
+        ? await client.sendRobot(target.key, body as RobotBody)
+        : await client.sendApp(
+            target.app,
+            { users: target.app.accounts, departments: target.app.departments, tags: target.app.tags },
+            body as AppBody
+          );
+    metrics.sendLatency.observe({ kind: target.kind }, outcome.durationMs / 1000);
+    if (outcome.ok) {
+      metrics.messages.inc({ kind: target.kind });
+    } else {
+      metrics.errcodes.inc({ kind: target.kind, errcode: outcome.errcode ?? (outcome.httpStatus ? `http_${outcome.httpStatus}` : 'network') });
+    }
+    if (outcome.errcode !== null || outcome.httpStatus !== null) {
+      // WeCom saw the request, so it counts against the limit whatever the answer.
+      await storage.logSends(keys, Date.now());
+    }
+    return outcome;
+  }
+
+  private async sendCompanions(target: ResolvedDestination, keys: string[], companion: Map<string, Mentions>, available: number): Promise<void> {
+    if (target.kind !== 'robot') {
+      return;
+    }
+    for (const [language, mentions] of companion) {
+      const body = companionText(mentions, language as 'zh-CN' | 'en');
+      if (!body) {
+        continue;
+      }
+      if (available <= 0) {
+        this.options.logger.warn({ destination: robotLabel(target) }, 'robot budget used up: @all/@mobile reminder not sent');
+        return;
+      }
+      available--;
+      await this.send(target, keys, body);
+    }
+  }
+
+  private progress(items: QueueItem[], covered: number[], sentParts: Map<number, number>): DeliveryProgress[] {
+    return covered.map((index) => {
+      const item = items[index];
+      const sent = sentParts.get(index) ?? 0;
+      return { id: item.delivery.id, partsSent: item.delivery.partsSent + sent, done: sent === item.parts.length };
+    });
+  }
+
+  private attempt(destination: string, deliveryIds: number[], outcome: SendOutcome, message: PackedMessage) {
+    return {
+      deliveryIds,
+      destination,
+      at: Date.now(),
+      ok: outcome.ok,
+      errcode: outcome.errcode,
+      errmsg: outcome.ok ? outcome.errmsg : describe(outcome),
+      httpStatus: outcome.httpStatus,
+      durationMs: outcome.durationMs,
+      message: message.body,
+    };
+  }
+
+  private async fail(kind: 'robot' | 'app', ids: number[], errcode: number | null, error: string): Promise<void> {
+    await this.options.storage.failDeliveries(ids, errcode, error);
+    this.options.metrics.deliveries.inc({ kind, outcome: 'failed' }, ids.length);
+    this.options.logger.warn({ deliveries: ids, errcode, error }, 'deliveries failed');
+  }
+}
+
+export function messageKindOf(target: ResolvedDestination): MessageKind {
+  return target.kind === 'robot' ? 'robot-markdown' : (`app-${target.app.msgType}` as MessageKind);
+}
+
+function pack(items: QueueItem[], kind: MessageKind): PackedMessage[] {
+  return packMessages(
+    items.map((item): PackItem => ({ parts: item.parts, mentions: item.mentions, firing: item.delivery.group.status === 'firing' })),
+    kind
+  );
+}
+
+function mergeMentions(a: Mentions | undefined, b: Mentions): Mentions {
+  return {
+    users: [...new Set([...(a?.users ?? []), ...b.users])],
+    mobiles: [...new Set([...(a?.mobiles ?? []), ...b.mobiles])],
+    all: (a?.all ?? false) || b.all,
+  };
+}
+
+function describe(outcome: SendOutcome): string {
+  const hint = outcome.hint ? ` — ${outcome.hint['zh-CN']} / ${outcome.hint.en}` : '';
+  return `${outcome.errmsg}${hint}`;
+}
+
+function robotLabel(target: ResolvedDestination): string {
+  return target.kind === 'robot' ? target.groups : '';
+}

@@ -1,0 +1,127 @@
+/** The delivery log: what was sent where, every attempt with WeCom's answer, and retry by hand. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { packMessages, renderParts } from '../../../core/render';
+import { validate } from '../../../core/validation';
+import type { RelayContext } from '../../context';
+import { destinationsOf } from '../../delivery/destinations';
+import { messageKindOf } from '../../delivery/worker';
+import type { Delivery } from '../../storage/types';
+import { ApiError, languageOf } from '../errors';
+
+const time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((text) => Date.parse(text))]);
+
+export const deliveryQuerySchema = z.object({
+  status: z.enum(['pending', 'sent', 'failed']).optional(),
+  rule: z.string().max(64).optional(),
+  service: z.string().max(64).optional(),
+  destination: z.string().max(128).optional(),
+  /** ms since epoch or ISO-8601 */
+  since: time.optional(),
+  until: time.optional(),
+  /** nextCursor of the previous page */
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function deliverySummary(delivery: Delivery) {
+  const firing = delivery.group.alerts.filter((alert) => alert.status === 'firing').length;
+  return {
+    id: delivery.id,
+    status: delivery.status,
+    rule: delivery.ruleUid,
+    service: delivery.serviceUid,
+    destination: delivery.destination,
+    kind: delivery.kind,
+    label: delivery.label,
+    isTest: delivery.isTest,
+    groupStatus: delivery.group.status,
+    alertnames: [...new Set(delivery.group.alerts.map((alert) => alert.labels.alertname ?? ''))].slice(0, 10),
+    alerts: { firing, resolved: delivery.group.alerts.length - firing },
+    partsSent: delivery.partsSent,
+    attempts: delivery.attempts,
+    createdAt: iso(delivery.createdAt),
+    notBefore: iso(delivery.notBefore),
+    sentAt: iso(delivery.sentAt),
+    lastErrcode: delivery.lastErrcode,
+    lastError: delivery.lastError,
+  };
+}
+
+export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
+  const { storage } = context;
+
+  const find = async (id: string) => {
+    const delivery = /^\d{1,15}$/.test(id) ? await storage.getDelivery(Number(id)) : undefined;
+    if (!delivery) {
+      throw new ApiError(404, { en: `no delivery ${id}`, 'zh-CN': `发送记录 ${id} 不存在` });
+    }
+    return delivery;
+  };
+
+  app.get('/deliveries', async (request) => {
+    const language = languageOf(request);
+    const parsed = validate(deliveryQuerySchema, request.query, language);
+    if (!parsed.ok) {
+      throw new ApiError(400, { en: 'invalid query', 'zh-CN': '查询参数无效' }, parsed.problems);
+    }
+    const query = parsed.value;
+    const items = await storage.listDeliveries({
+      status: query.status,
+      ruleUid: query.rule,
+      serviceUid: query.service,
+      destination: query.destination,
+      since: query.since,
+      until: query.until,
+      before: query.cursor,
+      limit: query.limit,
+    });
+    return { items: items.map(deliverySummary), nextCursor: items.length === query.limit ? items[items.length - 1].id : null };
+  });
+
+  app.get<{ Params: { id: string } }>('/deliveries/:id', async (request) => {
+    const delivery = await find(request.params.id);
+    const attempts = await storage.listAttempts(delivery.id);
+    return {
+      ...deliverySummary(delivery),
+      group: delivery.group,
+      attempts: attempts.map((attempt) => ({ ...attempt, at: iso(attempt.at) })),
+      messages: renderedMessages(delivery, context),
+    };
+  });
+
+  app.post<{ Params: { id: string } }>('/deliveries/:id/retry', async (request, reply) => {
+    const delivery = await find(request.params.id);
+    if (delivery.status === 'pending') {
+      throw new ApiError(409, { en: `delivery ${delivery.id} is still pending`, 'zh-CN': `发送记录 ${delivery.id} 仍在等待发送` });
+    }
+    const retried = await storage.retryDelivery(delivery.id, Date.now());
+    context.worker.wake();
+    return reply.code(202).send(deliverySummary(retried!));
+  });
+}
+
+/** The messages this delivery renders to with the current config (what a retry would send). */
+function renderedMessages(delivery: Delivery, context: RelayContext) {
+  const rule = context.catalog.rules.get(delivery.ruleUid)?.config;
+  const service = context.catalog.services.get(delivery.serviceUid)?.config;
+  const target = service && destinationsOf(service, context.settings.apiBase).get(delivery.destination);
+  if (!rule || !target) {
+    return [];
+  }
+  const kind = messageKindOf(target);
+  try {
+    const parts = renderParts(
+      delivery.group,
+      { ruleName: rule.name, language: rule.language, timezone: rule.timezone, template: rule.template, mentions: rule.mentions, now: new Date(delivery.createdAt) },
+      kind
+    );
+    return packMessages([{ parts, mentions: rule.mentions, firing: delivery.group.status === 'firing' }], kind).map(({ body, bytes, limit }) => ({ body, bytes, limit }));
+  } catch {
+    return [];
+  }
+}

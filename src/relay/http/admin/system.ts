@@ -1,0 +1,52 @@
+/** GET /status and POST /provisioning/reload. */
+import type { FastifyInstance } from 'fastify';
+import type { RelayContext } from '../../context';
+import { ProvisioningError } from '../../provisioning/load';
+import { ApiError } from '../errors';
+
+const startedAt = Date.now();
+
+export function systemRoutes(app: FastifyInstance, context: RelayContext) {
+  app.get('/status', async () => {
+    let storageOk = true;
+    try {
+      await context.storage.ping();
+    } catch {
+      storageOk = false;
+    }
+    const queue = storageOk ? await context.storage.queueStats() : null;
+    return {
+      version: context.version,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      storage: { kind: context.storage.kind, ok: storageOk },
+      queue: queue && {
+        pending: queue.pending,
+        failed: queue.failed,
+        oldestPendingSeconds: queue.oldestPendingAt === null ? null : Math.round((Date.now() - queue.oldestPendingAt) / 1000),
+      },
+      wecomApiBase: context.settings.apiBase,
+      /** The relay's address as WeCom sees it, learned from a 60020 answer; add it to 企业可信IP. */
+      egressIp: context.client.lastEgressIp ?? null,
+      provisioning: context.settings.provisioning ?? null,
+      services: context.catalog.services.size,
+      rules: context.catalog.rules.size,
+    };
+  });
+
+  app.post('/provisioning/reload', async () => {
+    if (!context.settings.provisioning) {
+      throw new ApiError(409, {
+        en: 'the relay was started without --provisioning; there is nothing to reload',
+        'zh-CN': '中继启动时未指定 --provisioning，没有可重新加载的配置文件',
+      });
+    }
+    try {
+      return { ok: true, ...(await context.reloadProvisioning()) };
+    } catch (error) {
+      if (error instanceof ProvisioningError) {
+        throw new ApiError(400, { en: 'provisioning refused, nothing changed', 'zh-CN': '配置文件有误，未做任何修改' }, error.problems);
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * What the admin API shows of services and rules: everything but secrets, which are write-only
+ * (a view says whether each is set). And the reverse: an update that omits a secret keeps it.
+ */
+import type { RuleConfig, ServiceConfig } from '../../../core/config';
+import type { Entry } from '../../config/catalog';
+
+function meta<T>(entry: Entry<T>) {
+  return { provenance: entry.provenance, version: entry.version, createdAt: new Date(entry.createdAt).toISOString(), updatedAt: new Date(entry.updatedAt).toISOString() };
+}
+
+export function serviceView(entry: Entry<ServiceConfig>, usedBy: string[]) {
+  const { robots, app, ...rest } = entry.config;
+  return {
+    ...rest,
+    robots: robots.map((robot) => ({ groups: robot.groups, webhookUrlSet: robot.webhookUrl !== '' })),
+    app: app && (({ secret, ...visible }) => ({ ...visible, secretSet: secret !== '' }))(app),
+    usedBy,
+    ...meta(entry),
+  };
+}
+
+export function ruleView(entry: Entry<RuleConfig>) {
+  const { hmac, ...rest } = entry.config;
+  return {
+    ...rest,
+    hmac: hmac && { header: hmac.header, timestampHeader: hmac.timestampHeader, secretSet: hmac.secret !== '' },
+    hooks: { grafana: `/hooks/grafana/${entry.config.uid}`, alertmanager: `/hooks/alertmanager/${entry.config.uid}` },
+    ...meta(entry),
+  };
+}
+
+type Json = Record<string, any>;
+
+/** Fills in the secrets an update left out from the stored config (robots by position). */
+export function keepServiceSecrets(body: Json, current: ServiceConfig | undefined): Json {
+  if (!current || typeof body !== 'object' || body === null) {
+    return body;
+  }
+  const robots = Array.isArray(body.robots)
+    ? body.robots.map((robot: Json, index: number) =>
+        robot && typeof robot === 'object' && !robot.webhookUrl && current.robots[index] ? { ...robot, webhookUrl: current.robots[index].webhookUrl } : robot
+      )
+    : body.robots;
+  const app = body.app && typeof body.app === 'object' && !body.app.secret && current.app ? { ...body.app, secret: current.app.secret } : body.app;
+  return { ...body, robots, app };
+}
+
+export function keepRuleSecrets(body: Json, current: RuleConfig | undefined): Json {
+  if (!current?.hmac || typeof body !== 'object' || body === null || !body.hmac || typeof body.hmac !== 'object' || body.hmac.secret) {
+    return body;
+  }
+  return { ...body, hmac: { ...body.hmac, secret: current.hmac.secret } };
+}

@@ -1,0 +1,35 @@
+import Fastify, { type FastifyError } from 'fastify';
+import type { RelayContext } from '../context';
+import { adminRoutes } from './admin';
+import { ApiError, errorBody, languageOf } from './errors';
+import { hookRoutes } from './hooks';
+import { opsRoutes } from './ops';
+
+export async function buildServer(context: RelayContext) {
+  const app = Fastify({
+    loggerInstance: context.logger,
+    bodyLimit: context.settings.bodyLimitBytes,
+    // Grafana opens a new connection per notification; keep-alive helps the rest.
+    keepAliveTimeout: 65_000,
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send(errorBody(error.statusCode, error.text[languageOf(request)], error.problems));
+    }
+    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (statusCode === 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(500).send({ statusCode, error: 'Internal Server Error', message: 'internal error; see the relay log' });
+    }
+    return reply.code(statusCode).send(errorBody(statusCode, error.message));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` })
+  );
+
+  await app.register(async (scope) => hookRoutes(scope, context));
+  await app.register(async (scope) => opsRoutes(scope, context));
+  await app.register(async (scope) => adminRoutes(scope, context));
+  return app;
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+
+/**
+ * Grafana's provisioning expansion (grafana.md §4.3): `$__env{NAME}`, `$__file{path}`, `$NAME` and
+ * `${NAME}` expand; `$$` is a literal `$`. Unlike Grafana, an unset variable is an error rather
+ * than an empty string: an empty robot key or secret would only fail later, at send time.
+ */
+export function expandValue(value: string, env: NodeJS.ProcessEnv): string {
+  return value
+    .split('$$')
+    .map((piece) =>
+      piece.replace(/\$__env\{([^}]*)\}|\$__file\{([^}]*)\}|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_match, envName, file, braced, bare) => {
+        if (file !== undefined) {
+          try {
+            return fs.readFileSync(file, 'utf8').trim();
+          } catch {
+            throw new Error(`$__file{${file}}: cannot read the file`);
+          }
+        }
+        const name: string = envName ?? braced ?? bare;
+        const found = env[name];
+        if (found === undefined) {
+          throw new Error(`${envName !== undefined ? `$__env{${name}}` : `$${name}`}: environment variable ${name} is not set`);
+        }
+        return found;
+      })
+    )
+    .join('$');
+}
+
+/** Expands every string in a parsed YAML document; problems are reported with their path. */
+export function expandTree(node: unknown, env: NodeJS.ProcessEnv, path: string, problems: Array<{ path: string; message: string }>): unknown {
+  if (typeof node === 'string') {
+    try {
+      return expandValue(node, env);
+    } catch (error) {
+      problems.push({ path, message: (error as Error).message });
+      return node;
+    }
+  }
+  if (Array.isArray(node)) {
+    return node.map((item, index) => expandTree(item, env, `${path}[${index}]`, problems));
+  }
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, expandTree(value, env, path ? `${path}.${key}` : key, problems)]));
+  }
+  return node;
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { DEFAULT_API_BASE } from '../core/config';
+
+/** Everything the relay is configured with: flags first, then WECOM_RELAY_* env vars, then defaults. */
+export interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  provisioning: string | undefined;
+  apiBase: string;
+  logLevel: string;
+  /** A delivery still not sent after this long ends as failed. */
+  maxAgeMs: number;
+  /** The same group state posted again within this window is delivered once. */
+  dedupWindowMs: number;
+  /** Finished deliveries are kept this long in the delivery log. */
+  retentionMs: number;
+  /** A recently busy destination holds a not-yet-full message this long to fill it. */
+  lingerMs: number;
+  bodyLimitBytes: number;
+}
+
+export type Flags = Partial<Record<'port' | 'host' | 'data-dir' | 'database-url' | 'provisioning' | 'wecom-api-base', string>>;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "5m", "24h", "30d" or plain milliseconds. */
+export function parseDuration(text: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) {
+    throw new Error(`${name}: "${text}" is not a duration (examples: 90s, 5m, 24h, 30d)`);
+  }
+  return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']);
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`port: "${text}" is not a TCP port`);
+  }
+  return port;
+}
+
+function parseApiBase(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`wecom-api-base: "${text}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`wecom-api-base: "${text}" must be http(s)`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Settings {
+  const pick = (flag: keyof Flags, envName: string) => flags[flag] ?? env[`WECOM_RELAY_${envName}`];
+  const duration = (envName: string, fallback: string) => parseDuration(env[`WECOM_RELAY_${envName}`] ?? fallback, `WECOM_RELAY_${envName}`);
+  return {
+    port: parsePort(pick('port', 'PORT') ?? '8686'),
+    host: pick('host', 'HOST') ?? '0.0.0.0',
+    dataDir: path.resolve(pick('data-dir', 'DATA_DIR') ?? './data'),
+    databaseUrl: pick('database-url', 'DATABASE_URL') || undefined,
+    provisioning: pick('provisioning', 'PROVISIONING') || undefined,
+    apiBase: parseApiBase(pick('wecom-api-base', 'API_BASE') ?? DEFAULT_API_BASE),
+    logLevel: env.WECOM_RELAY_LOG_LEVEL ?? 'info',
+    maxAgeMs: duration('MAX_AGE', '24h'),
+    dedupWindowMs: duration('DEDUP_WINDOW', '2m'),
+    retentionMs: duration('RETENTION', '30d'),
+    lingerMs: duration('LINGER', '2s'),
+    bodyLimitBytes: Number(env.WECOM_RELAY_BODY_LIMIT ?? 16 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * What the relay keeps. SQLite implements it for one instance; the interface is shaped so that
+ * PostgreSQL can implement it for several replicas: every write that decides who sends what
+ * (claimDestination) is a claim with a lease, which maps onto FOR UPDATE SKIP LOCKED.
+ */
+import type { AlertGroup } from '../../core/alert';
+
+export type Provenance = 'file' | 'api';
+
+/** A stored service or rule: its config JSON with secret fields sealed (never plaintext). */
+export interface StoredObject {
+  uid: string;
+  name: string;
+  /** JSON of the config, secrets sealed by SecretBox. */
+  sealed: string;
+  provenance: Provenance;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ObjectKind = 'service' | 'rule';
+
+export type DestinationKind = 'robot' | 'app';
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export interface NewDelivery {
+  ruleUid: string;
+  serviceUid: string;
+  /** Queue key: deliveries with the same destination are sent in order and share rate limits. */
+  destination: string;
+  kind: DestinationKind;
+  /** Human label of the destination (group names, or accounts), for the delivery log. */
+  label: string;
+  group: AlertGroup;
+  isTest: boolean;
+  /** Quiet hours: not sent before this time (ms). */
+  notBefore: number;
+}
+
+export interface Delivery extends NewDelivery {
+  id: number;
+  status: DeliveryStatus;
+  partsSent: number;
+  attempts: number;
+  createdAt: number;
+  sentAt: number | null;
+  lastErrcode: number | null;
+  lastError: string | null;
+}
+
+export interface AttemptRecord {
+  deliveryIds: number[];
+  destination: string;
+  at: number;
+  ok: boolean;
+  errcode: number | null;
+  errmsg: string;
+  httpStatus: number | null;
+  durationMs: number;
+  /** The message as sent (no secrets: bodies never carry keys or tokens). */
+  message: unknown;
+}
+
+export interface Attempt extends Omit<AttemptRecord, 'deliveryIds'> {
+  id: number;
+  deliveryId: number;
+}
+
+export interface DueDestination {
+  destination: string;
+  /** Earliest time something in this queue may be sent (ms). */
+  dueAt: number;
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  ruleUid?: string;
+  serviceUid?: string;
+  destination?: string;
+  since?: number;
+  until?: number;
+  /** Deliveries with id below this (newest first paging). */
+  before?: number;
+  limit: number;
+}
+
+export interface QueueStats {
+  pending: number;
+  failed: number;
+  oldestPendingAt: number | null;
+}
+
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Throws when the database cannot be reached (readyz, 503). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  listObjects(kind: ObjectKind): Promise<StoredObject[]>;
+  getObject(kind: ObjectKind, uid: string): Promise<StoredObject | undefined>;
+  /**
+   * Applies object changes in one transaction. `expectVersion` guards against lost updates: the
+   * write fails with VersionConflict when the stored version differs.
+   */
+  writeObjects(changes: ObjectChange[]): Promise<void>;
+
+  /**
+   * Stores the deliveries of one ingested group in one transaction, unless the same dedupKey was
+   * stored within dedupWindowMs: then nothing is stored and false is returned.
+   */
+  enqueue(dedupKey: string, dedupWindowMs: number, deliveries: NewDelivery[], now: number): Promise<{ stored: boolean; ids: number[] }>;
+
+  /** Destinations with pending work, with the time each becomes due. */
+  dueDestinations(now: number): Promise<DueDestination[]>;
+  /**
+   * Claims the pending deliveries of one destination (oldest first, at most `limit`) for `leaseMs`.
+   * Returns [] when another worker holds the destination.
+   */
+  claimDestination(destination: string, worker: string, leaseMs: number, limit: number, now: number): Promise<Delivery[]>;
+  /** Forgets claims left by workers that died (kill -9) so their queues resume at once. */
+  recoverClaims(): Promise<void>;
+  /**
+   * Ends a claim. `retryAt` holds the queue until then (backoff, rate limit, linger); `failed`
+   * counts a failed attempt towards the backoff, any other release resets the count.
+   */
+  releaseDestination(destination: string, worker: string, hold: { retryAt: number | null; failed: boolean }): Promise<void>;
+  /** Backoff state of a destination: consecutive failed attempts. */
+  destinationFailures(destination: string): Promise<number>;
+
+  /** Records one send to WeCom and its effect on the deliveries it carried. */
+  recordAttempt(attempt: AttemptRecord, progress: DeliveryProgress[]): Promise<void>;
+  failDeliveries(ids: number[], errcode: number | null, error: string): Promise<void>;
+
+  /** Sends in the rate-limit log since `since`, per limiter key. */
+  countSends(keys: string[], since: number): Promise<Map<string, number>>;
+  /** The oldest send since `since` for a key (to know when budget frees up). */
+  oldestSend(key: string, since: number): Promise<number | null>;
+  logSends(keys: string[], at: number): Promise<void>;
+
+  getDelivery(id: number): Promise<Delivery | undefined>;
+  listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
+  listAttempts(deliveryId: number): Promise<Attempt[]>;
+  /** Puts a failed (or sent) delivery back in its queue. */
+  retryDelivery(id: number, now: number): Promise<Delivery | undefined>;
+  queueStats(): Promise<QueueStats>;
+  /** Deletes finished deliveries older than `before`, and rate-limit and dedup records no longer needed. */
+  prune(before: number, now: number): Promise<number>;
+}
+
+export type ObjectChange =
+  | { op: 'put'; kind: ObjectKind; object: Omit<StoredObject, 'version' | 'createdAt' | 'updatedAt'>; expectVersion?: number; now: number }
+  | { op: 'delete'; kind: ObjectKind; uid: string; expectVersion?: number };
+
+export interface DeliveryProgress {
+  id: number;
+  /** Parts of this delivery sent so far (cumulative). */
+  partsSent: number;
+  /** All parts sent: the delivery is done. */
+  done: boolean;
+}
+
+export class VersionConflict extends Error {
+  constructor(
+    readonly kind: ObjectKind,
+    readonly uid: string,
+    readonly actual: number | null
+  ) {
+    super(`${kind} ${uid} was changed by someone else (now version ${actual ?? 'deleted'})`);
+  }
+}
+
+export class StorageUnavailable extends Error {}

@@ -1,0 +1,77 @@
+/**
+ * A real test message to every destination of a service, answered per destination: what an
+ * operator pressing "Test" needs to know (ok, or WeCom's errcode, errmsg and what to do).
+ */
+import type { AlertGroup } from '../core/alert';
+import type { Language, ServiceConfig } from '../core/config';
+import { packMessages, renderParts, SAMPLE_GROUPS } from '../core/render';
+import { budgetOf } from './delivery/budget';
+import { destinationLabel, destinationsOf, limiterKeys, type ResolvedDestination } from './delivery/destinations';
+import { messageKindOf } from './delivery/worker';
+import type { Storage } from './storage/types';
+import type { SendOutcome, WecomClient } from './wecom/client';
+
+export interface DestinationResult {
+  destination: string;
+  kind: 'robot' | 'app';
+  label: string;
+  ok: boolean;
+  errcode: number | null;
+  errmsg: string;
+  hint: { 'zh-CN': string; en: string } | null;
+  invalidRecipients: string[];
+}
+
+function testGroup(now: Date): AlertGroup {
+  const sample = SAMPLE_GROUPS.test;
+  return { ...sample, alerts: sample.alerts.map((alert) => ({ ...alert, startsAt: now.toISOString() })) };
+}
+
+async function sendOne(target: ResolvedDestination, service: ServiceConfig, storage: Storage, client: WecomClient, language: Language): Promise<SendOutcome | string> {
+  const keys = limiterKeys(target);
+  const now = Date.now();
+  const budget = await budgetOf(storage, target, keys, now);
+  if (budget.available === 0) {
+    const seconds = Math.ceil((budget.freeAt - now) / 1000);
+    return language === 'zh-CN'
+      ? `为避免触发企业微信频率限制，本次未发送；请在 ${seconds} 秒后重试`
+      : `not sent, to stay within WeCom's rate limit; try again in ${seconds}s`;
+  }
+  const kind = messageKindOf(target);
+  const mentions = { users: [], mobiles: [], all: false };
+  const parts = renderParts(testGroup(new Date(now)), { ruleName: service.name, language, timezone: 'Asia/Shanghai', mentions }, kind);
+  const [message] = packMessages([{ parts: parts.slice(0, 1), mentions, firing: true }], kind);
+  const outcome =
+    target.kind === 'robot'
+      ? await client.sendRobot(target.key, message.body as never)
+      : await client.sendApp(target.app, { users: target.app.accounts, departments: target.app.departments, tags: target.app.tags }, message.body as never);
+  if (outcome.errcode !== null || outcome.httpStatus !== null) {
+    await storage.logSends(keys, Date.now());
+  }
+  return outcome;
+}
+
+export async function testService(
+  service: ServiceConfig,
+  deps: { storage: Storage; client: WecomClient; apiBase: string; language: Language }
+): Promise<DestinationResult[]> {
+  const results: DestinationResult[] = [];
+  for (const [destination, target] of destinationsOf(service, deps.apiBase)) {
+    const outcome = await sendOne(target, service, deps.storage, deps.client, deps.language);
+    const base = { destination, kind: target.kind, label: destinationLabel(target) };
+    if (typeof outcome === 'string') {
+      results.push({ ...base, ok: false, errcode: null, errmsg: outcome, hint: null, invalidRecipients: [] });
+      continue;
+    }
+    const invalidRecipients = outcome.invalidRecipients ?? [];
+    results.push({
+      ...base,
+      ok: outcome.ok && invalidRecipients.length === 0,
+      errcode: outcome.errcode,
+      errmsg: outcome.errmsg,
+      hint: outcome.hint ?? null,
+      invalidRecipients,
+    });
+  }
+  return results;
+}

@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { utf8Bytes } from '../../src/core/limits';
+import { ROBOT_KEY, defaultProvisioning, fixture, robotTexts, startHarness } from '../support/relay-harness';
+
+function group(name: string, options: { status?: 'firing' | 'resolved'; alerts?: number; summary?: string; severity?: string } = {}) {
+  const base = fixture('grafana-firing.json');
+  const status = options.status ?? 'firing';
+  base.groupKey = `{}:{alertname="${name}"}`;
+  base.alerts = Array.from({ length: options.alerts ?? 1 }, (_, i) => ({
+    ...base.alerts[0],
+    status,
+    labels: { ...base.alerts[0].labels, alertname: name, instance: `host-${i}:9100`, severity: options.severity ?? 'critical' },
+    annotations: { ...base.alerts[0].annotations, summary: options.summary ?? `${name} 摘要 ${i}` },
+    fingerprint: `${name}-${i}`,
+    endsAt: status === 'resolved' ? '2026-10-12T10:51:03Z' : '0001-01-01T00:00:00Z',
+  }));
+  base.status = status;
+  return base;
+}
+
+describe('delivery to WeCom', () => {
+  test('a Grafana group arrives at the robot and at every app account as readable markdown', async () => {
+    const h = await startHarness();
+    try {
+      assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'))).status, 202);
+      await h.until(() => robotTexts(h.wecom).length > 0 && h.wecom.appMessages('zhangsan').length > 0 && h.wecom.appMessages('lisi').length > 0);
+      const [text] = robotTexts(h.wecom);
+      for (const expected of ['内存使用率超过 90%', 'High memory usage', 'High CPU usage', 'color="warning"', 'db-1:9100', 'https://myrunbook.com/runbook/1234']) {
+        assert.ok(text.includes(expected), `robot message shows ${expected}:\n${text}`);
+      }
+      assert.match(text, /2026-10-12 15:51:03/, 'start time in Asia/Shanghai (09:51:03+02:00 = 15:51:03+08:00)');
+      const app = h.wecom.appMessages('zhangsan')[0];
+      assert.equal(app.msgtype, 'markdown');
+      assert.ok(utf8Bytes((app.body.markdown as { content: string }).content) <= 2048);
+      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'sent', limit: 10 })).length === 2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("Grafana's test alert is delivered and marked as a test", async () => {
+    const h = await startHarness();
+    try {
+      assert.equal((await h.post('grafana', 'critical', fixture('grafana-test-alert.json'))).status, 202);
+      await h.until(() => robotTexts(h.wecom).length > 0);
+      assert.match(robotTexts(h.wecom)[0], /测试/);
+      const [delivery] = await h.relay.context.storage.listDeliveries({ limit: 5 });
+      assert.equal(delivery.isTest, true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a resolved message never overtakes its firing message', async () => {
+    const h = await startHarness();
+    try {
+      h.wecom.inject({ path: 'robot', kind: 'delay', delayMs: 300 });
+      for (let round = 0; round < 3; round++) {
+        await h.post('grafana', 'critical', group(`Order${round}`));
+        await h.post('grafana', 'critical', group(`Order${round}`, { status: 'resolved' }));
+      }
+      await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0);
+      const all = robotTexts(h.wecom).join('\n');
+      for (let round = 0; round < 3; round++) {
+        const firing = all.search(new RegExp(`【告警】[^\\n]*Order${round}`));
+        const resolved = all.search(new RegExp(`【恢复】[^\\n]*Order${round}`));
+        assert.ok(firing >= 0 && resolved > firing, `Order${round}: firing (${firing}) then resolved (${resolved})`);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('resolved messages are not sent when the rule turns them off', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, { sendResolved: false }) });
+    try {
+      const response = await (await h.post('grafana', 'critical', group('Quiet', { status: 'resolved' }))).json();
+      assert.equal(response.status, 'ignored');
+      assert.equal((await h.relay.context.storage.queueStats()).pending, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('robots @mention users in markdown and @mobiles / @all through a companion text message', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, { mentions: { users: ['zhangsan'], mobiles: ['13800001111'], all: false } }) });
+    try {
+      await h.post('grafana', 'critical', group('Mention'));
+      await h.until(() => h.wecom.robotMessages(ROBOT_KEY).length >= 2);
+      const [markdown, companion] = h.wecom.robotMessages(ROBOT_KEY).map((message) => message.body as any);
+      assert.equal(markdown.msgtype, 'markdown');
+      assert.match(markdown.markdown.content, /<@zhangsan>/);
+      assert.equal(companion.msgtype, 'text');
+      assert.deepEqual(companion.text.mentioned_mobile_list, ['13800001111']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a long group is split at alert boundaries with (i/N) markers, each message within 4096 bytes', async () => {
+    const h = await startHarness();
+    try {
+      await h.post('grafana', 'critical', group('BigGroup', { alerts: 60, summary: '数据库连接数接近上限，请检查连接池配置与慢查询。'.repeat(3) }));
+      await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0, 15_000);
+      const texts = robotTexts(h.wecom);
+      assert.ok(texts.length > 1, 'more than one message');
+      texts.forEach((text, index) => {
+        assert.ok(utf8Bytes(text) <= 4096, `message ${index} is ${utf8Bytes(text)} bytes`);
+        assert.ok(text.includes(`(${index + 1}/${texts.length})`), `message ${index} carries (${index + 1}/${texts.length})`);
+      });
+      const all = texts.join('\n');
+      for (let i = 0; i < 60; i++) {
+        assert.ok(all.includes(`host-${i}:9100`), `alert ${i} is in some message`);
+      }
+      assert.equal(h.wecom.rejected().length, 0, 'WeCom refused nothing');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a permanent errcode fails the delivery at once with a hint', async () => {
+    const h = await startHarness({
+      provisioning: (wecom) => defaultProvisioning(wecom, {}, { robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl('removed-robot-key') }], app: undefined }),
+    });
+    try {
+      await h.post('grafana', 'critical', group('Gone'));
+      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).length === 1);
+      const [failed] = await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 });
+      assert.equal(failed.lastErrcode, 93000);
+      assert.match(failed.lastError ?? '', /机器人/);
+      assert.equal(h.wecom.rejected().length, 1, 'tried once, not retried');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('network errors, HTTP 5xx and errcode -1 are retried until delivered', async () => {
+    const h = await startHarness();
+    try {
+      h.wecom.inject({ path: 'robot', kind: 'reset', times: 1 });
+      h.wecom.inject({ path: 'robot', kind: 'http500', times: 1 });
+      h.wecom.inject({ path: 'robot', kind: 'busy', times: 1 });
+      await h.post('grafana', 'critical', group('Flaky'));
+      await h.until(() => robotTexts(h.wecom).some((text) => text.includes('Flaky')), 20_000);
+      const [robotDelivery] = (await h.relay.context.storage.listDeliveries({ limit: 5 })).filter((d) => d.kind === 'robot');
+      await h.until(async () => (await h.relay.context.storage.getDelivery(robotDelivery.id))!.status === 'sent');
+      const attempts = await h.relay.context.storage.listAttempts(robotDelivery.id);
+      assert.equal(attempts.length, 4, 'three failures, then success');
+      assert.deepEqual(attempts.map((attempt) => attempt.ok), [false, false, false, true]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a delivery that keeps failing ends as failed after the max age', async () => {
+    const h = await startHarness({ env: { WECOM_RELAY_MAX_AGE: '1500ms' } });
+    try {
+      h.wecom.inject({ path: 'robot', kind: 'http500', times: 1000 });
+      await h.post('grafana', 'critical', group('Stuck'));
+      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).some((d) => d.kind === 'robot'), 15_000);
+      const [failed] = (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).filter((d) => d.kind === 'robot');
+      assert.match(failed.lastError ?? '', /expired/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('60020 fails the app delivery and names the egress IP to add to 企业可信IP', async () => {
+    const h = await startHarness();
+    try {
+      h.wecom.setTrustedIp({ egressIp: '203.0.113.7' });
+      await h.post('grafana', 'critical', group('Untrusted'));
+      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).length === 1);
+      const [failed] = await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 });
+      assert.equal(failed.lastErrcode, 60020);
+      assert.match(failed.lastError ?? '', /203\.0\.113\.7/);
+      assert.match(failed.lastError ?? '', /可信IP/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a storm of groups to one robot never hits 45009 and arrives merged into few messages', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
+    try {
+      const names = Array.from({ length: 120 }, (_, i) => `Storm${i}`);
+      for (const name of names) {
+        await h.post('grafana', 'critical', group(name));
+      }
+      await h.until(() => {
+        const all = robotTexts(h.wecom).join('\n');
+        return names.every((name) => new RegExp(`${name}(?!\\d)`).test(all));
+      }, 20_000);
+      assert.equal(h.wecom.count45009(), 0);
+      const used = h.wecom.robotMessages(ROBOT_KEY).length;
+      assert.ok(used <= 20, `${used} messages for 120 groups: within one minute's budget`);
+      assert.equal((await h.relay.context.storage.queueStats()).pending, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('app recipients get at most 30 messages a minute: the rest wait instead of being dropped by WeCom', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { robots: [] }) });
+    try {
+      for (let i = 0; i < 90; i++) {
+        await h.post('grafana', 'critical', group(`AppStorm${i}`, { summary: `应用消息风暴 ${i} `.repeat(40) }));
+      }
+      await h.until(() => h.wecom.appMessages('zhangsan').length >= 10, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const received = h.wecom.appMessages('zhangsan').length;
+      assert.ok(received <= 30, `${received} messages within the first minute`);
+      assert.deepEqual(h.wecom.dropped(), [], 'WeCom silently dropped nothing');
+      const all = h.wecom.appMessages('zhangsan').map((message) => JSON.stringify(message.body)).join('\n');
+      const delivered = Array.from({ length: 90 }, (_, i) => `AppStorm${i}`).filter((name) => new RegExp(`${name}(?!\\d)`).test(all));
+      const stats = await h.relay.context.storage.queueStats();
+      assert.ok(delivered.length === 90 || stats.pending > 0, 'what is not delivered yet is still queued');
+    } finally {
+      await h.close();
+    }
+  });
+});

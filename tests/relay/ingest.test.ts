@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { INGEST_TOKEN, defaultProvisioning, fixture, startHarness, type Harness } from '../support/relay-harness';
+
+describe('ingest endpoints', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({
+      provisioning: (wecom) => {
+        const content = defaultProvisioning(wecom);
+        content.rules.push({
+          uid: 'signed',
+          name: '签名规则',
+          services: ['ops'],
+          hmac: { secret: 'hmac-secret', header: 'X-Grafana-Alerting-Signature', timestampHeader: 'X-Grafana-Alerting-Timestamp' },
+        } as never);
+        return content;
+      },
+    });
+  });
+  after(() => h.close());
+
+  test('answers 202 only once the deliveries are stored', async () => {
+    const response = await h.post('grafana', 'critical', fixture('grafana-firing.json'));
+    assert.equal(response.status, 202);
+    const body = await response.json();
+    assert.equal(body.status, 'accepted');
+    assert.equal(body.deliveries, 2, 'one robot and one app');
+    for (const id of body.ids) {
+      assert.ok(await h.relay.context.storage.getDelivery(id), `delivery ${id} is in storage when 202 is answered`);
+    }
+  });
+
+  test('accepts Basic auth with the token as password', async () => {
+    const payload = fixture('alertmanager-firing.json');
+    const basic = Buffer.from(`grafana:${INGEST_TOKEN}`).toString('base64');
+    const response = await h.post('alertmanager', 'critical', payload, { authorization: `Basic ${basic}` });
+    assert.equal(response.status, 202);
+  });
+
+  test('refuses a missing or wrong token with 401', async () => {
+    assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'), { authorization: 'Bearer nope' })).status, 401);
+    const noAuth = await fetch(`${h.relay.url}/hooks/grafana/critical`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(noAuth.status, 401);
+  });
+
+  test('answers 404 for an unknown rule, naming it', async () => {
+    const response = await h.post('grafana', 'no-such-rule', fixture('grafana-firing.json'));
+    assert.equal(response.status, 404);
+    assert.match((await response.json()).message, /no-such-rule/);
+  });
+
+  test('answers 415 for a body that is not JSON', async () => {
+    const response = await h.post('grafana', 'critical', 'alertname=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(response.status, 415);
+  });
+
+  test('answers 400 naming the bad field', async () => {
+    const bad = fixture('grafana-firing.json');
+    bad.alerts[1].startsAt = 'yesterday';
+    const response = await h.post('grafana', 'critical', bad);
+    assert.equal(response.status, 400);
+    assert.match((await response.json()).message, /alerts\[1\]\.startsAt/);
+    const broken = await h.post('grafana', 'critical', '{"alerts": [');
+    assert.equal(broken.status, 400);
+    assert.match((await broken.json()).message, /not valid JSON/);
+    const noAlerts = await h.post('grafana', 'critical', { status: 'firing' });
+    assert.equal(noAlerts.status, 400);
+    assert.match((await noAlerts.json()).message, /^alerts: missing/);
+  });
+
+  test('answers 413 over the body limit', async () => {
+    const huge = JSON.stringify({ alerts: [], padding: 'x'.repeat(17 * 1024 * 1024) });
+    const response = await h.post('grafana', 'critical', huge);
+    assert.equal(response.status, 413);
+  });
+
+  test('verifies the HMAC signature exactly as Grafana signs', async () => {
+    const raw = JSON.stringify(fixture('grafana-firing.json'));
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = crypto.createHmac('sha256', 'hmac-secret').update(`${timestamp}:${raw}`).digest('hex');
+    const ok = await h.post('grafana', 'signed', raw, { 'X-Grafana-Alerting-Signature': signature, 'X-Grafana-Alerting-Timestamp': timestamp });
+    assert.equal(ok.status, 202);
+
+    const tampered = await h.post('grafana', 'signed', raw.replace('内存', '硬盘'), { 'X-Grafana-Alerting-Signature': signature, 'X-Grafana-Alerting-Timestamp': timestamp });
+    assert.equal(tampered.status, 401);
+    assert.match((await tampered.json()).message, /signature does not match/);
+
+    const old = String(Math.floor(Date.now() / 1000) - 600);
+    const oldSignature = crypto.createHmac('sha256', 'hmac-secret').update(`${old}:${raw}`).digest('hex');
+    const replayed = await h.post('grafana', 'signed', raw, { 'X-Grafana-Alerting-Signature': oldSignature, 'X-Grafana-Alerting-Timestamp': old });
+    assert.equal(replayed.status, 401);
+
+    const unsigned = await h.post('grafana', 'signed', raw);
+    assert.equal(unsigned.status, 401);
+  });
+
+  test('delivers the same group state posted twice (HA peers) once', async () => {
+    const payload = fixture('grafana-firing.json');
+    payload.groupKey = 'ha-dedup-group';
+    const first = await (await h.post('grafana', 'critical', payload)).json();
+    const second = await (await h.post('grafana', 'critical', payload)).json();
+    assert.equal(first.status, 'accepted');
+    assert.equal(second.status, 'duplicate');
+    payload.alerts[0].status = 'resolved';
+    payload.alerts[0].endsAt = new Date().toISOString();
+    const changed = await (await h.post('grafana', 'critical', payload)).json();
+    assert.equal(changed.status, 'accepted', 'a new state is a new notification');
+  });
+
+  test('accepts what Grafana really sends: nulls, numbers, relative URLs, escapes', async () => {
+    const payload = {
+      receiver: null,
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'Odd', instance: 42, empty: null },
+          annotations: null,
+          startsAt: '2026-11-23T08:00:00Z',
+          endsAt: null,
+          generatorURL: '/alerting/grafana/x/view',
+          silenceURL: '',
+          dashboardURL: null,
+          panelURL: 'javascript:alert(1)',
+          values: { A: 'NaN', B: 3 },
+        },
+      ],
+      groupLabels: null,
+      commonLabels: {},
+      externalURL: 'https://grafana.example.com/',
+      truncatedAlerts: 3,
+    };
+    const response = await h.post('grafana', 'critical', payload);
+    assert.equal(response.status, 202);
+  });
+});

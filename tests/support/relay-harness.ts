@@ -1,0 +1,120 @@
+/**
+ * Starts a real relay (HTTP on loopback, SQLite in a temp dir) against the WeCom simulator, with
+ * a provisioning folder written by the test.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { createLogger } from '../../src/relay/logger';
+import { startRelay, type Relay } from '../../src/relay/relay';
+import { resolveSettings } from '../../src/relay/settings';
+import { startWecomSimulator, type WecomSimulator } from './wecom-simulator';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const INGEST_TOKEN = 'test-ingest-token-0123456789';
+export const SECRET_KEY = 'test-secret-key-0123456789';
+
+export const ROBOT_KEY = 'a1b2c3d4-0000-4bc4-97a0-0ec2sifa5aaa';
+export const APP = { corpId: 'ww0123456789abcdef', agentId: 1000002, secret: 'app-secret-value-xyz' };
+
+export function tempDir(prefix = 'wecom-relay-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function writeProvisioning(dir: string, content: object, file = 'relay.yaml'): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, file), stringify(content));
+}
+
+/** A service with one robot and one app, and a rule "critical" using it. */
+export function defaultProvisioning(wecom: WecomSimulator, rule: Record<string, unknown> = {}, service: Record<string, unknown> = {}) {
+  return {
+    apiVersion: 1,
+    services: [
+      {
+        uid: 'ops',
+        name: '运维通知',
+        robots: [{ groups: '运维群&DBA群', webhookUrl: wecom.robotUrl(ROBOT_KEY) }],
+        app: { ...APP, accounts: ['zhangsan', 'lisi'] },
+        ...service,
+      },
+    ],
+    rules: [{ uid: 'critical', name: '严重告警', services: ['ops'], ...rule }],
+  };
+}
+
+export interface Harness {
+  wecom: WecomSimulator;
+  relay: Relay;
+  dataDir: string;
+  provisioningDir: string;
+  logFile: string;
+  post(source: 'grafana' | 'alertmanager', ruleUid: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Waits until `check` returns true, polling; fails after `timeoutMs`. */
+  until(check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { provisioning?: (wecom: WecomSimulator) => object; env?: Record<string, string>; wecom?: WecomSimulator } = {}
+): Promise<Harness> {
+  const wecom = options.wecom ?? (await startWecomSimulator());
+  wecom.addRobot(ROBOT_KEY);
+  wecom.addApp({ ...APP, visibleUsers: ['zhangsan', 'lisi'] });
+  const dataDir = tempDir();
+  const provisioningDir = path.join(dataDir, 'provisioning');
+  writeProvisioning(provisioningDir, (options.provisioning ?? defaultProvisioning)(wecom));
+  const env = {
+    WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+    WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
+    WECOM_RELAY_SECRET_KEY: SECRET_KEY,
+    WECOM_RELAY_LINGER: '200ms',
+    ...options.env,
+  };
+  const settings = resolveSettings(
+    { port: '0', host: '127.0.0.1', 'data-dir': dataDir, provisioning: provisioningDir, 'wecom-api-base': wecom.baseUrl },
+    env
+  );
+  const logFile = path.join(dataDir, 'relay.log');
+  const logger = createLogger('info', fs.createWriteStream(logFile));
+  const relay = await startRelay(settings, { env, logger });
+  return {
+    wecom,
+    relay,
+    dataDir,
+    provisioningDir,
+    logFile,
+    post: (source, ruleUid, body, headers = {}) =>
+      fetch(`${relay.url}/hooks/${source}/${ruleUid}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}`, ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    until: async (check, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (Date.now() > deadline) {
+          throw new Error('condition not met in time');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    close: async () => {
+      await relay.stop();
+      await wecom.close();
+    },
+  };
+}
+
+export function fixture(name: string): any {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8'));
+}
+
+/** Robot markdown contents received by the simulator, in order. */
+export function robotTexts(wecom: WecomSimulator, key = ROBOT_KEY): string[] {
+  return wecom.robotMessages(key).map((message) => {
+    const body = message.body as { msgtype: string; markdown?: { content: string }; text?: { content: string } };
+    return body.msgtype === 'markdown' ? body.markdown!.content : body.text!.content;
+  });
+}
