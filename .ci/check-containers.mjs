@@ -47,7 +47,9 @@ function expandedNames(text) {
     .map((line) => line.replace(/(^|\s)#.*$/, ''))
     .join('\n')
     .replaceAll('$$', '');
-  for (const match of withoutComments.matchAll(/\$__env\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+  for (const match of withoutComments.matchAll(
+    /\$__env\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g
+  )) {
     const name = match[1] ?? match[2] ?? match[3];
     if (!name.startsWith('__')) {
       names.add(name);
@@ -145,16 +147,29 @@ for (const match of composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?][^}
 
 // ---- mounts: who reads which provisioning folder ----
 const mounts = (service) =>
-  (service?.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target]));
+  (service?.volumes ?? []).map((volume) =>
+    typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target]
+  );
 const grafanaMounts = mounts(services.grafana);
 const relayMounts = mounts(services['wecom-relay']);
 for (const folder of ['plugins', 'alerting']) {
-  if (!grafanaMounts.some(([source, target]) => path.posix.normalize(source) === `provisioning/${folder}` && target === `/etc/grafana/provisioning/${folder}`)) {
-    problem('docker-compose.yaml', `grafana must mount ./provisioning/${folder} at /etc/grafana/provisioning/${folder}`);
+  if (
+    !grafanaMounts.some(
+      ([source, target]) =>
+        path.posix.normalize(source) === `provisioning/${folder}` && target === `/etc/grafana/provisioning/${folder}`
+    )
+  ) {
+    problem(
+      'docker-compose.yaml',
+      `grafana must mount ./provisioning/${folder} at /etc/grafana/provisioning/${folder}`
+    );
   }
 }
 if (grafanaMounts.some(([source]) => /^(\.\/)?provisioning(\/relay)?\/?$/.test(source))) {
-  problem('docker-compose.yaml', 'grafana must not mount provisioning/ or provisioning/relay (the relay file is not Grafana provisioning)');
+  problem(
+    'docker-compose.yaml',
+    'grafana must not mount provisioning/ or provisioning/relay (the relay file is not Grafana provisioning)'
+  );
 }
 const relayMount = relayMounts.find(([source]) => path.posix.normalize(source) === 'provisioning/relay');
 if (!relayMount) {
@@ -166,7 +181,12 @@ const dockerfile = exists('Dockerfile') ? fs.readFileSync(path.resolve(root, 'Do
 if (!dockerfile) {
   problem('Dockerfile', 'missing');
 }
-const dockerignore = exists('.dockerignore') ? fs.readFileSync(path.resolve(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()) : [];
+const dockerignore = exists('.dockerignore')
+  ? fs
+      .readFileSync(path.resolve(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+  : [];
 for (const match of dockerfile.matchAll(/^COPY\s+(?!--from)((?:--\S+\s+)*)(.+)$/gm)) {
   const parts = match[2].trim().split(/\s+/);
   for (const source of parts.slice(0, -1)) {
@@ -179,11 +199,16 @@ for (const match of dockerfile.matchAll(/^COPY\s+(?!--from)((?:--\S+\s+)*)(.+)$/
     }
   }
 }
-const cmdProvisioning = /--provisioning"?,?\s*"?([^\s",\]]+)/.exec(dockerfile.split('\n').find((line) => line.startsWith('CMD')) ?? '')?.[1];
+const cmdProvisioning = /--provisioning"?,?\s*"?([^\s",\]]+)/.exec(
+  dockerfile.split('\n').find((line) => line.startsWith('CMD')) ?? ''
+)?.[1];
 if (!cmdProvisioning) {
   problem('Dockerfile', 'CMD does not pass --provisioning');
 } else if (relayMount && relayMount[1] !== cmdProvisioning) {
-  problem('docker-compose.yaml', `wecom-relay mounts provisioning/relay at ${relayMount[1]}, but the image reads ${cmdProvisioning}`);
+  problem(
+    'docker-compose.yaml',
+    `wecom-relay mounts provisioning/relay at ${relayMount[1]}, but the image reads ${cmdProvisioning}`
+  );
 }
 for (const [pattern, what] of [
   [/^EXPOSE\s+8686\b/m, 'EXPOSE 8686'],
@@ -204,7 +229,10 @@ for (const [file, { text }] of Object.entries(provisioning)) {
   const environment = isRelay ? relayEnvironment : grafanaEnvironment;
   for (const name of expandedNames(text)) {
     if (!environment.has(name)) {
-      problem(file, `expands ${name}, which docker-compose.yaml does not set for ${isRelay ? 'wecom-relay' : 'grafana'}`);
+      problem(
+        file,
+        `expands ${name}, which docker-compose.yaml does not set for ${isRelay ? 'wecom-relay' : 'grafana'}`
+      );
     }
     if (!documented.has(name)) {
       problem(file, `expands ${name}, which .env.example does not document`);

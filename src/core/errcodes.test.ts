@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner itself awaits */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 

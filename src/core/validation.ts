@@ -10,7 +10,7 @@ export interface Problem {
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
-/** Our own messages in config.ts, in Chinese. Zod's built-in ones come from its zh-CN locale. */
+/** Our own messages (config.ts, the admin API's queries), in Chinese. Zod's built-in ones come from its zh-CN locale. */
 const ZH_MESSAGES: Record<string, string> = {
   'uid: letters, digits, "-", "_" and "." only': 'uid 只能包含字母、数字、"-"、"_" 和 "."',
   'not a WeCom userid (账号)': '不是有效的企业微信账号 (userid)',
@@ -23,9 +23,10 @@ const ZH_MESSAGES: Record<string, string> = {
   'not a valid regular expression': '不是有效的正则表达式',
   'time of day as HH:MM': '时间格式应为 HH:MM',
   'unknown IANA time zone': '未知的时区 (IANA 名称)',
+  'ms since epoch or an ISO-8601 date-time with zone, e.g. 2026-01-02T15:04:05+08:00': '应为毫秒时间戳或带时区的 ISO-8601 时间，例如 2026-01-02T15:04:05+08:00',
 };
 
-export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
+export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
   let text = prefix;
   for (const key of path) {
     text += typeof key === 'number' ? `[${key}]` : text ? `.${String(key)}` : String(key);

@@ -49,6 +49,10 @@ async function serve(flags: Flags): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGHUP', () => {
+    if (!settings.provisioning) {
+      logger.warn('SIGHUP: the relay was started without --provisioning; there is nothing to reload');
+      return;
+    }
     relay.context.reloadProvisioning().catch((error) => logger.error({ problems: (error as ProvisioningError).problems, err: error }, 'provisioning reload refused: nothing changed'));
   });
 }

@@ -61,12 +61,11 @@ export const DEFAULT_TEMPLATES: Record<Language, { title: string; alert: string 
  * one line so that a whole storm fits the robot's per-minute budget. Custom templates do not
  * apply to digests.
  */
-const zhDigestTitle =
-  '{% if isTest %}【测试】{% endif %}{% if status == "firing" %}<font color="warning">**【告警】{{ title }}**</font>{% else %}<font color="info">**【恢复】{{ title }}**</font>{% endif %} {{ part }}';
-const enDigestTitle =
-  '{% if isTest %}[TEST] {% endif %}{% if status == "firing" %}<font color="warning">**[FIRING] {{ title }}**</font>{% else %}<font color="info">**[RESOLVED] {{ title }}**</font>{% endif %} {{ part }}';
+const digestLink = '{% assign link = alerts.first.links.first %}{% if link %} [{{ link.name }}]({{ link.url }}){% endif %}';
+const zhDigestTitle = `{% if isTest %}【测试】{% endif %}{% if status == "firing" %}<font color="warning">**【告警】{{ title }}**</font>{% else %}<font color="info">**【恢复】{{ title }}**</font>{% endif %}{% if total > 1 %} ×{{ total }}{% endif %} {{ part }}${digestLink}`;
+const enDigestTitle = `{% if isTest %}[TEST] {% endif %}{% if status == "firing" %}<font color="warning">**[FIRING] {{ title }}**</font>{% else %}<font color="info">**[RESOLVED] {{ title }}**</font>{% endif %}{% if total > 1 %} ×{{ total }}{% endif %} {{ part }}${digestLink}`;
 const digestAlert =
-  '> {% if alert.status == "firing" %}<font color="warning">{{ alert.name }}</font>{% else %}<font color="info">{{ alert.name }}</font>{% endif %} {{ alert.summary }}{% if alert.instance %} `{{ alert.instance }}`{% endif %} <font color="comment">{{ alert.startsAt }}</font>{% if alert.links.size > 0 %} [{{ alert.links.first.name }}]({{ alert.links.first.url }}){% endif %}';
+  '> {% if alert.name != title %}{% if alert.status == "firing" %}<font color="warning">{{ alert.name }}</font>{% else %}<font color="info">{{ alert.name }}</font>{% endif %} {% endif %}{{ alert.summary }}{% if alert.instance %} `{{ alert.instance }}`{% endif %} <font color="comment">{{ alert.startsAt | slice: 5, 11 }}</font>';
 
 export const DIGEST_TEMPLATES: Record<Language, { title: string; alert: string }> = {
   'zh-CN': { title: zhDigestTitle, alert: digestAlert },

@@ -34,7 +34,7 @@ export interface Budget {
   freeAt: number;
   /** Something was sent to this destination within the last minute. */
   recentlyActive: boolean;
-  /** Half the minute's budget or more is spent: time to merge what waits into digests. */
+  /** A quarter of the minute's budget or more is spent: time to merge what waits into digests. */
   pressure: boolean;
 }
 
@@ -50,7 +50,7 @@ export async function budgetOf(storage: Storage, destination: ResolvedDestinatio
       const used = counts.get(key) ?? 0;
       if (windowMs === MINUTE_WINDOW_MS) {
         recentlyActive ||= used > 0;
-        pressure ||= used * 2 >= limit;
+        pressure ||= used * 4 >= limit;
       }
       available = Math.min(available, limit - used);
       if (used >= limit) {

@@ -34,9 +34,18 @@ export interface WorkerOptions {
 const LEASE_MS = 120_000;
 const CLAIM_LIMIT = 500;
 const IDLE_POLL_MS = 1_000;
+const MIN_TICK_MS = 20;
 
 /** Errors about the content of one message; any other permanent error is about the destination itself. */
 const CONTENT_ERRCODES = new Set([40058, 45002, 44004, 82004, 93017, 93018, 40008]);
+
+interface Hold {
+  /** Persisted: backoff after a failure, or until the rate budget frees up. */
+  retryAt: number | null;
+  failed: boolean;
+  /** In memory: new work for the queue ends it early. */
+  lingerUntil?: number;
+}
 
 interface Queued {
   delivery: Delivery;
@@ -52,7 +61,11 @@ interface QueueItem {
 
 export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Queues holding their last message back until then, in the hope of filling it. */
+  private readonly lingering = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
+  private lastTickAt = 0;
   private ticking = false;
   private tickAgain = false;
   private stopped = true;
@@ -71,13 +84,32 @@ export class DeliveryWorker {
     await Promise.allSettled(this.inFlight.values());
   }
 
-  /** Called when new work was stored. */
-  wake(): void {
+  /**
+   * Called when new work was stored, naming its destinations: a queue holding a message back to
+   * fill it (linger) looks again now that there is more to put in it. Under a burst of ingests,
+   * passes are spaced by MIN_TICK_MS so that each one sees a batch rather than one group.
+   */
+  wake(destinations: string[] = []): void {
     if (this.stopped) {
       return;
     }
+    for (const destination of destinations) {
+      this.lingering.delete(destination);
+    }
+    const at = Math.max(Date.now(), this.lastTickAt + MIN_TICK_MS);
+    if (this.timer !== undefined && this.timerAt <= at) {
+      return;
+    }
+    this.schedule(at);
+  }
+
+  private schedule(at: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), 0);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.tick();
+    }, Math.max(0, at - Date.now()));
   }
 
   private async tick(): Promise<void> {
@@ -86,6 +118,7 @@ export class DeliveryWorker {
       return;
     }
     this.ticking = true;
+    this.lastTickAt = Date.now();
     let nextAt = Date.now() + IDLE_POLL_MS;
     try {
       const now = Date.now();
@@ -94,10 +127,12 @@ export class DeliveryWorker {
         if (this.inFlight.has(destination)) {
           continue;
         }
-        if (dueAt > now) {
-          nextAt = Math.min(nextAt, dueAt);
+        const until = Math.max(dueAt, this.lingering.get(destination) ?? 0);
+        if (until > now) {
+          nextAt = Math.min(nextAt, until);
           continue;
         }
+        this.lingering.delete(destination);
         if (this.inFlight.size >= (this.options.concurrency ?? 8)) {
           break;
         }
@@ -122,8 +157,9 @@ export class DeliveryWorker {
       this.wake();
       return;
     }
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, nextAt - Date.now()));
+    if (this.timer === undefined || this.timerAt > nextAt) {
+      this.schedule(nextAt);
+    }
   }
 
   private async process(destination: string): Promise<void> {
@@ -133,15 +169,18 @@ export class DeliveryWorker {
     if (claimed.length === 0) {
       return;
     }
-    let hold: { retryAt: number | null; failed: boolean } = { retryAt: null, failed: false };
+    let hold: Hold = { retryAt: null, failed: false };
     try {
       hold = await this.sendQueue(destination, claimed, now);
     } finally {
       await storage.releaseDestination(destination, workerId, hold);
     }
+    if (hold.lingerUntil !== undefined) {
+      this.lingering.set(destination, hold.lingerUntil);
+    }
   }
 
-  private async sendQueue(destination: string, claimed: Delivery[], now: number): Promise<{ retryAt: number | null; failed: boolean }> {
+  private async sendQueue(destination: string, claimed: Delivery[], now: number): Promise<Hold> {
     const { storage, metrics } = this.options;
     const live = await this.dropExpired(claimed, now);
     const { target, queue } = await this.resolve(destination, live);
@@ -151,6 +190,10 @@ export class DeliveryWorker {
     const kind = messageKindOf(target);
     const keys = limiterKeys(target);
     const budget = await budgetOf(storage, target, keys, now);
+    if (budget.available === 0) {
+      metrics.rateLimitWaits.inc({ kind: target.kind });
+      return { retryAt: budget.freeAt, failed: false };
+    }
     // A backlog that would not fit the remaining budget goes out as digests, one line per alert.
     let items = this.render(queue, kind, budget.pressure);
     let messages = pack(items, kind);
@@ -163,6 +206,7 @@ export class DeliveryWorker {
     }
 
     let retryAt: number | null = null;
+    let lingerUntil: number | undefined;
     let sendable = messages;
     const last = messages[messages.length - 1];
     if (budget.recentlyActive && !last.full) {
@@ -170,7 +214,7 @@ export class DeliveryWorker {
       const oldest = Math.min(...last.covers.map((cover) => items[cover.item].delivery.createdAt));
       if (now - oldest < this.options.lingerMs) {
         sendable = messages.slice(0, -1);
-        retryAt = oldest + this.options.lingerMs;
+        lingerUntil = oldest + this.options.lingerMs;
       }
     }
     if (sendable.length > budget.available) {
@@ -214,7 +258,7 @@ export class DeliveryWorker {
       }
     }
     await this.sendCompanions(target, keys, companion, sendable.length < budget.available ? budget.available - sendable.length : 0);
-    return { retryAt, failed: false };
+    return { retryAt, failed: false, lingerUntil };
   }
 
   /** Deliveries older than the max age end as failed instead of being sent late forever. */

@@ -84,7 +84,7 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
           return reply.code(202).send({ status: 'duplicate', deliveries: 0 });
         }
         count('accepted');
-        worker.wake();
+        worker.wake(deliveries.map((delivery) => delivery.destination));
         return reply.code(202).send({ status: 'accepted', deliveries: result.ids.length, ids: result.ids });
       } catch (error) {
         if (error instanceof StorageUnavailable) {

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError } from 'fastify';
 import type { RelayContext } from '../context';
 import { adminRoutes } from './admin';
-import { ApiError, errorBody, languageOf } from './errors';
+import { ApiError, BODY_ERRORS, errorBody, languageOf } from './errors';
 import { hookRoutes } from './hooks';
 import { opsRoutes } from './ops';
 
@@ -20,13 +20,19 @@ export async function buildServer(context: RelayContext) {
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (statusCode === 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply.code(500).send({ statusCode, error: 'Internal Server Error', message: 'internal error; see the relay log' });
+      const message = languageOf(request) === 'zh-CN' ? '中继内部错误，详见中继日志' : 'internal error; see the relay log';
+      return reply.code(500).send({ statusCode, error: 'Internal Server Error', message });
+    }
+    const known = BODY_ERRORS[error.code];
+    if (known) {
+      return reply.code(statusCode).send(errorBody(statusCode, known[languageOf(request)]));
     }
     return reply.code(statusCode).send(errorBody(statusCode, error.message));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` })
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const route = `${request.method} ${request.url.split('?')[0]}`;
+    return reply.code(404).send(errorBody(404, languageOf(request) === 'zh-CN' ? `没有这个接口：${route}` : `no route ${route}`));
+  });
 
   await app.register(async (scope) => hookRoutes(scope, context));
   await app.register(async (scope) => opsRoutes(scope, context));

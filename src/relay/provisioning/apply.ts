@@ -57,11 +57,12 @@ export async function applyProvisioning(provisioned: Provisioned, catalog: Catal
     if (!finalUids.rule.has(uid)) {
       continue;
     }
-    for (const serviceUid of rule.services) {
+    const origin = provisioned.ruleOrigins.get(uid);
+    rule.services.forEach((serviceUid, index) => {
       if (!finalUids.service.has(serviceUid)) {
-        problems.push({ path: `rule ${uid}`, message: `uses service "${serviceUid}", which does not exist` });
+        problems.push({ path: origin ? `${origin}.services[${index}]` : `rule ${uid}`, message: `uses service "${serviceUid}", which does not exist` });
       }
-    }
+    });
   }
   if (problems.length > 0) {
     throw new ProvisioningError(problems);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ruleSchema, serviceSchema, type RuleConfig, type ServiceConfig } from '../../core/config';
+import { templateError } from '../../core/render';
 import { serviceProblems, validate, type Problem } from '../../core/validation';
 import { expandTree } from './expand';
 
@@ -26,6 +27,8 @@ export interface Provisioned {
   deleteServices: string[];
   deleteRules: string[];
   files: string[];
+  /** Where each rule is defined, e.g. "relay.yaml: rules[0]", for problems found when applying. */
+  ruleOrigins: Map<string, string>;
 }
 
 export class ProvisioningError extends Error {
@@ -49,18 +52,26 @@ function listFiles(dir: string): string[] {
 
 export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.ProcessEnv = process.env): Provisioned {
   const problems: Problem[] = [];
-  const result: Provisioned = { services: [], rules: [], deleteServices: [], deleteRules: [], files: [] };
+  const result: Provisioned = { services: [], rules: [], deleteServices: [], deleteRules: [], files: [], ruleOrigins: new Map() };
   const seen = { service: new Map<string, string>(), rule: new Map<string, string>() };
 
   for (const file of listFiles(dir)) {
     const name = path.basename(file);
     result.files.push(file);
-    const document = parseDocument(fs.readFileSync(file, 'utf8'));
-    if (document.errors.length > 0) {
-      problems.push(...document.errors.map((error) => ({ path: name, message: error.message })));
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push({ path: name, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
       continue;
     }
-    const inFile = (problem: Problem): Problem => ({ ...problem, path: `${name}: ${problem.path}` });
+    const document = parseDocument(text);
+    if (document.errors.length > 0) {
+      // Only the first line: the rest quotes the file, which may hold a robot key or a secret.
+      problems.push(...document.errors.map((error) => ({ path: name, message: error.message.split('\n')[0].replace(/:$/, '') })));
+      continue;
+    }
+    const inFile = (problem: Problem): Problem => ({ ...problem, path: problem.path ? `${name}: ${problem.path}` : name });
     const expandProblems: Problem[] = [];
     const expanded = expandTree(document.toJS() ?? { apiVersion: 1 }, env, '', expandProblems);
     problems.push(...expandProblems.map(inFile));
@@ -96,8 +107,13 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
       if (previous) {
         problems.push(inFile({ path: `${prefix}.uid`, message: `rule "${rule.value.uid}" is already defined in ${previous}` }));
       }
+      const template = rule.value.template && templateError(rule.value.template);
+      if (template) {
+        problems.push(inFile({ path: `${prefix}.template`, message: template }));
+      }
       seen.rule.set(rule.value.uid, name);
       result.rules.push(rule.value);
+      result.ruleOrigins.set(rule.value.uid, `${name}: ${prefix}`);
     });
     result.deleteServices.push(...content.deleteServices.map((item) => item.uid));
     result.deleteRules.push(...content.deleteRules.map((item) => item.uid));

@@ -15,8 +15,8 @@ export function catalogRoutes(app: FastifyInstance, context: RelayContext) {
     label: { en: 'service', 'zh-CN': '通知服务' },
     schema: serviceSchema,
     entries: (catalog) => catalog.services,
-    view: (entry) => serviceView(entry, context.catalog.rulesUsing(entry.config.uid)),
-    keepSecrets: keepServiceSecrets,
+    view: (entry) => serviceView(entry, context.catalog.rulesUsing(entry.config.uid), context.settings.apiBase),
+    keepSecrets: (body, current) => keepServiceSecrets(body, current, context.settings.apiBase),
     problems: (service, { settings }, language) => serviceProblems(service, settings.apiBase, language),
     deleteBlocker: (uid, { catalog }) => {
       const rules = catalog.rulesUsing(uid);

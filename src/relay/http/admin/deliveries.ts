@@ -1,15 +1,18 @@
 /** The delivery log: what was sent where, every attempt with WeCom's answer, and retry by hand. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { errcodeHint } from '../../../core/errcodes';
 import { packMessages, renderParts } from '../../../core/render';
 import { validate } from '../../../core/validation';
 import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
-import type { Delivery } from '../../storage/types';
+import type { Attempt, Delivery } from '../../storage/types';
 import { ApiError, languageOf } from '../errors';
 
-const time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((text) => Date.parse(text))]);
+const time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((text) => Date.parse(text))], {
+  message: 'ms since epoch or an ISO-8601 date-time with zone, e.g. 2026-01-02T15:04:05+08:00',
+});
 
 export const deliveryQuerySchema = z.object({
   status: z.enum(['pending', 'sent', 'failed']).optional(),
@@ -52,6 +55,13 @@ export function deliverySummary(delivery: Delivery) {
   };
 }
 
+/** An attempt as the delivery log shows it: WeCom's answer, and what to do about a refusal. */
+function attemptView(attempt: Attempt) {
+  const { errcode, errmsg } = attempt;
+  const hint = attempt.ok || errcode === null ? null : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
+  return { ...attempt, at: iso(attempt.at), hint };
+}
+
 export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
   const { storage } = context;
 
@@ -89,7 +99,7 @@ export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
     return {
       ...deliverySummary(delivery),
       group: delivery.group,
-      attempts: attempts.map((attempt) => ({ ...attempt, at: iso(attempt.at) })),
+      attempts: attempts.map(attemptView),
       messages: renderedMessages(delivery, context),
     };
   });

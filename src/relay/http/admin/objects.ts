@@ -70,7 +70,7 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
       await catalog.write([catalog.putChange(spec.kind as never, config as never, 'api', expectVersion)]);
     } catch (error) {
       if (error instanceof VersionConflict) {
-        throw conflict(spec.kind, config.uid, error.actual);
+        throw conflict(spec, config.uid, error.actual);
       }
       throw error;
     }
@@ -142,7 +142,7 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
       await catalog.write([{ op: 'delete', kind: spec.kind, uid, expectVersion: versionFrom(request, undefined) }]);
     } catch (error) {
       if (error instanceof VersionConflict) {
-        throw conflict(spec.kind, uid, error.actual);
+        throw conflict(spec, uid, error.actual);
       }
       throw error;
     }
@@ -151,13 +151,13 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
 }
 
 function invalid(problems: Problem[]): ApiError {
-  const summary = problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+  const summary = problems.map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message)).join('; ');
   return new ApiError(400, { en: `invalid: ${summary}`, 'zh-CN': `校验失败：${summary}` }, problems);
 }
 
-function conflict(kind: string, uid: string, actual: number | null): ApiError {
+function conflict(spec: { kind: string; label: Record<Language, string> }, uid: string, actual: number | null): ApiError {
   return new ApiError(409, {
-    en: `${kind} "${uid}" was changed by someone else (now version ${actual ?? 'deleted'}); reload it and apply your change again`,
-    'zh-CN': `${kind} "${uid}" 已被他人修改（当前版本 ${actual ?? '已删除'}），请刷新后重新修改`,
+    en: `${spec.kind} "${uid}" was changed by someone else (now version ${actual ?? 'deleted'}); reload it and apply your change again`,
+    'zh-CN': `${spec.label['zh-CN']} "${uid}" 已被他人修改（当前版本 ${actual ?? '已删除'}），请刷新后重新修改`,
   });
 }

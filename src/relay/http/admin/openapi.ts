@@ -9,7 +9,7 @@ import { deliveryQuerySchema } from './deliveries';
 import { previewBodySchema } from './test-and-preview';
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
   void $schema;
   return rest;
 }

@@ -44,7 +44,8 @@ export function systemRoutes(app: FastifyInstance, context: RelayContext) {
       return { ok: true, ...(await context.reloadProvisioning()) };
     } catch (error) {
       if (error instanceof ProvisioningError) {
-        throw new ApiError(400, { en: 'provisioning refused, nothing changed', 'zh-CN': '配置文件有误，未做任何修改' }, error.problems);
+        const summary = error.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+        throw new ApiError(400, { en: `provisioning refused, nothing changed: ${summary}`, 'zh-CN': `配置文件有误，未做任何修改：${summary}` }, error.problems);
       }
       throw error;
     }

@@ -2,18 +2,25 @@
  * What the admin API shows of services and rules: everything but secrets, which are write-only
  * (a view says whether each is set). And the reverse: an update that omits a secret keeps it.
  */
-import type { RuleConfig, ServiceConfig } from '../../../core/config';
+import { robotKeyOf, type RuleConfig, type ServiceConfig } from '../../../core/config';
 import type { Entry } from '../../config/catalog';
+import { robotDestination } from '../../delivery/destinations';
 
 function meta<T>(entry: Entry<T>) {
   return { provenance: entry.provenance, version: entry.version, createdAt: new Date(entry.createdAt).toISOString(), updatedAt: new Date(entry.updatedAt).toISOString() };
 }
 
-export function serviceView(entry: Entry<ServiceConfig>, usedBy: string[]) {
+/** Names a robot without its key: the hash the delivery log uses as its destination. */
+function robotDestinationOf(webhookUrl: string, apiBase: string): string | null {
+  const result = robotKeyOf(webhookUrl, apiBase);
+  return 'key' in result ? robotDestination(result.key) : null;
+}
+
+export function serviceView(entry: Entry<ServiceConfig>, usedBy: string[], apiBase: string) {
   const { robots, app, ...rest } = entry.config;
   return {
     ...rest,
-    robots: robots.map((robot) => ({ groups: robot.groups, webhookUrlSet: robot.webhookUrl !== '' })),
+    robots: robots.map((robot) => ({ destination: robotDestinationOf(robot.webhookUrl, apiBase), groups: robot.groups, webhookUrlSet: robot.webhookUrl !== '' })),
     app: app && (({ secret, ...visible }) => ({ ...visible, secretSet: secret !== '' }))(app),
     usedBy,
     ...meta(entry),
@@ -32,14 +39,20 @@ export function ruleView(entry: Entry<RuleConfig>) {
 
 type Json = Record<string, any>;
 
-/** Fills in the secrets an update left out from the stored config (robots by position). */
-export function keepServiceSecrets(body: Json, current: ServiceConfig | undefined): Json {
+/**
+ * Fills in the secrets an update left out from the stored config. A robot keeps its webhook URL
+ * when it names its `destination` (as the view shows it), never by position: after a robot is
+ * removed or the list reordered, a position would hand one group's key to another.
+ */
+export function keepServiceSecrets(body: Json, current: ServiceConfig | undefined, apiBase: string): Json {
   if (!current || typeof body !== 'object' || body === null) {
     return body;
   }
+  const urls = new Map(current.robots.map((robot) => [robotDestinationOf(robot.webhookUrl, apiBase), robot.webhookUrl]));
+  urls.delete(null);
   const robots = Array.isArray(body.robots)
-    ? body.robots.map((robot: Json, index: number) =>
-        robot && typeof robot === 'object' && !robot.webhookUrl && current.robots[index] ? { ...robot, webhookUrl: current.robots[index].webhookUrl } : robot
+    ? body.robots.map((robot: Json) =>
+        robot && typeof robot === 'object' && !robot.webhookUrl && urls.has(robot.destination) ? { ...robot, webhookUrl: urls.get(robot.destination) } : robot
       )
     : body.robots;
   const app = body.app && typeof body.app === 'object' && !body.app.secret && current.app ? { ...body.app, secret: current.app.secret } : body.app;

@@ -1,0 +1,272 @@
+/**
+ * `npm run bench`: figures, not assertions. Everything runs on this machine: the WeCom simulator
+ * in this process, the relay as its own process, autocannon as the load generator.
+ *
+ *  1. ingest requests/s and latency, against a bare Node HTTP server in the same run;
+ *  2. end-to-end latency from POST to the simulated WeCom, for alerts to idle robots;
+ *  3. a storm of 150 distinct groups in 5 s to one robot: messages used against the lower bound,
+ *     time until every alert is visible, 45009 count, and RSS at idle and under the storm.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { packMessages, renderParts } from '../src/core/render';
+import { normalizePayload } from '../src/core/normalize';
+import {
+  ADMIN_TOKEN,
+  INGEST_TOKEN,
+  SECRET_KEY,
+  fixture,
+  tempDir,
+  writeProvisioning,
+} from '../tests/support/relay-harness';
+import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
+import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
+
+const ENV = {
+  WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+  WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
+  WECOM_RELAY_SECRET_KEY: SECRET_KEY,
+  WECOM_RELAY_LOG_LEVEL: 'info',
+};
+const INGEST_SECONDS = 10;
+const CONNECTIONS = 32;
+
+function groupPayload(name: string, index = 0) {
+  const payload = fixture('grafana-firing.json');
+  payload.groupKey = `{}:{alertname="${name}"}`;
+  payload.alerts = [
+    {
+      ...payload.alerts[0],
+      labels: { ...payload.alerts[0].labels, alertname: name, instance: `host-${index}:9100` },
+      fingerprint: `${name}-${index}`,
+    },
+  ];
+  return payload;
+}
+
+async function startRelayFor(wecom: WecomSimulator, rules: Array<{ uid: string; key: string }>): Promise<RelayProcess> {
+  const dataDir = tempDir('wecom-relay-bench-');
+  const provisioning = path.join(dataDir, 'provisioning');
+  for (const { key } of rules) {
+    wecom.addRobot(key);
+  }
+  writeProvisioning(provisioning, {
+    apiVersion: 1,
+    services: rules.map(({ uid, key }) => ({
+      uid: `svc-${uid}`,
+      name: `服务 ${uid}`,
+      robots: [{ groups: `群 ${uid}`, webhookUrl: wecom.robotUrl(key) }],
+    })),
+    rules: rules.map(({ uid }) => ({ uid, name: `规则 ${uid}`, services: [`svc-${uid}`] })),
+  });
+  return spawnRelay(['--data-dir', dataDir, '--provisioning', provisioning, '--wecom-api-base', wecom.baseUrl], ENV);
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
+  let counter = 0;
+  return autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: INGEST_SECONDS,
+    headers: { 'content-type': 'application/json', ...headers },
+    requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(groupPayload(`Load${counter++}`)) }) }],
+  });
+}
+
+async function benchIngest() {
+  const wecom = await startWecomSimulator();
+  const relay = await startRelayFor(wecom, [{ uid: 'load', key: 'bench-load-robot-key' }]);
+  const bare = spawn(process.execPath, [path.join(__dirname, 'bare-server.cjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bareUrl = await new Promise<string>((resolve) =>
+    readline.createInterface({ input: bare.stdout! }).once('line', (line) => resolve(JSON.parse(line).address))
+  );
+  try {
+    const baseline = await load(`${bareUrl}/`, {});
+    const measured = await load(`${relay.url}/hooks/grafana/load`, { authorization: `Bearer ${INGEST_TOKEN}` });
+    const non2xx = measured.non2xx + measured.errors;
+    return {
+      relay: { rps: measured.requests.average, p50: measured.latency.p50, p99: measured.latency.p99, non2xx },
+      bare: { rps: baseline.requests.average, p50: baseline.latency.p50, p99: baseline.latency.p99 },
+      rss: rssMiB(relay.child.pid!),
+    };
+  } finally {
+    bare.kill();
+    await relay.kill('SIGTERM');
+    await wecom.close();
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
+
+async function post(relay: RelayProcess, rule: string, body: unknown) {
+  const response = await fetch(`${relay.url}/hooks/grafana/${rule}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+function contents(wecom: WecomSimulator, key: string): string[] {
+  return wecom
+    .robotMessages(key)
+    .map(
+      (message) =>
+        (message.body as { markdown?: { content: string }; text?: { content: string } }).markdown?.content ?? ''
+    );
+}
+
+async function benchEndToEnd() {
+  const wecom = await startWecomSimulator();
+  const count = 40;
+  const rules = Array.from({ length: count }, (_, i) => ({ uid: `e2e-${i}`, key: `bench-e2e-robot-${i}` }));
+  const relay = await startRelayFor(wecom, rules);
+  const latencies: number[] = [];
+  try {
+    for (const { uid, key } of rules) {
+      const started = Date.now();
+      await post(relay, uid, groupPayload(`E2E-${uid}`));
+      if (await waitFor(() => wecom.robotMessages(key).length > 0, 10_000)) {
+        latencies.push(wecom.robotMessages(key)[0].at - started);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return {
+      count: latencies.length,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: Math.max(...latencies),
+    };
+  } finally {
+    await relay.kill('SIGTERM');
+    await wecom.close();
+  }
+}
+
+async function benchStorm() {
+  const wecom = await startWecomSimulator();
+  const key = 'bench-storm-robot-key';
+  const relay = await startRelayFor(wecom, [{ uid: 'storm', key }]);
+  const pid = relay.child.pid!;
+  const groups = 150;
+  const names = Array.from({ length: groups }, (_, i) => `Storm${i}`);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idleRss = rssMiB(pid);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 100);
+    const started = Date.now();
+    for (let i = 0; i < groups; i++) {
+      const due = started + (i * 5000) / groups;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+      void post(relay, 'storm', groupPayload(names[i], i));
+    }
+    const patterns = names.map((name) => new RegExp(`${name}(?!\\d)`));
+    const allVisible = await waitFor(() => {
+      const text = contents(wecom, key).join('\n');
+      return patterns.every((pattern) => pattern.test(text));
+    }, 150_000);
+    const drainSeconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+
+    const messages = contents(wecom, key);
+    const sentBytes = messages.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+    const mentions = { users: [], mobiles: [], all: false };
+    const ctx = { ruleName: '规则 storm', language: 'zh-CN' as const, timezone: 'Asia/Shanghai', mentions };
+    const fullBytes = names.reduce((sum, name, i) => {
+      const group = normalizePayload('grafana', groupPayload(name, i));
+      const [message] = packMessages(
+        [{ parts: renderParts(group, ctx, 'robot-markdown'), mentions, firing: true }],
+        'robot-markdown'
+      );
+      return sum + message.bytes;
+    }, 0);
+    return {
+      groups,
+      allVisible,
+      drainSeconds,
+      messages: wecom.robotMessages(key).length,
+      lowerBoundSent: Math.ceil(sentBytes / 4096),
+      lowerBoundFull: Math.ceil(fullBytes / 4096),
+      count45009: wecom.count45009(),
+      idleRss,
+      peakRss,
+    };
+  } finally {
+    await relay.kill('SIGTERM');
+    await wecom.close();
+  }
+}
+
+async function main() {
+  const fixed = (value: number, digits = 1) => value.toFixed(digits);
+  console.log(
+    `machine: ${process.platform} ${process.arch}, Node ${process.version}, ${require('node:os').cpus().length} cores\n`
+  );
+
+  const only = process.env.BENCH_ONLY;
+  if (!only || only === 'ingest') {
+    const ingest = await benchIngest();
+    console.log(
+      `ingest (${CONNECTIONS} connections, ${INGEST_SECONDS}s, a distinct group per request, stored before 202):`
+    );
+    console.log(
+      `  relay  ${fixed(ingest.relay.rps, 0)} req/s  p50 ${ingest.relay.p50} ms  p99 ${ingest.relay.p99} ms  non-2xx ${ingest.relay.non2xx}`
+    );
+    console.log(`  bare   ${fixed(ingest.bare.rps, 0)} req/s  p50 ${ingest.bare.p50} ms  p99 ${ingest.bare.p99} ms`);
+    console.log(
+      `  ratio  ${fixed((ingest.relay.rps / ingest.bare.rps) * 100)} % of a bare Node server; relay RSS after ${fixed(ingest.rss, 0)} MiB\n`
+    );
+  }
+  if (!only || only === 'e2e') {
+    const e2e = await benchEndToEnd();
+    console.log(`end to end (POST → simulated WeCom, ${e2e.count} alerts to idle robots):`);
+    console.log(`  p50 ${e2e.p50} ms  p99 ${e2e.p99} ms  max ${e2e.max} ms\n`);
+  }
+  if (!only || only === 'storm') {
+    const storm = await benchStorm();
+    console.log(`storm (${storm.groups} distinct groups in 5 s to one robot):`);
+    console.log(
+      `  every alert visible: ${storm.allVisible ? `yes, ${fixed(storm.drainSeconds)} s after the first POST` : 'NO'}`
+    );
+    console.log(
+      `  messages used ${storm.messages}; lower bound ceil(bytes sent / 4096) = ${storm.lowerBoundSent}; one-group-per-message full rendering would need ${storm.lowerBoundFull}`
+    );
+    console.log(`  45009 answers ${storm.count45009}`);
+    console.log(`  RSS idle ${fixed(storm.idleRss, 0)} MiB, peak under the storm ${fixed(storm.peakRss, 0)} MiB`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  }
+);
