@@ -75,9 +75,12 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
     const expandProblems: Problem[] = [];
     const expanded = expandTree(document.toJS() ?? { apiVersion: 1 }, env, '', expandProblems);
     problems.push(...expandProblems.map(inFile));
+    // A value that did not expand fails validation too; its expansion problem says it better.
+    const unexpanded = new Set(expandProblems.map((problem) => problem.path));
+    const report = (found: Problem[]) => problems.push(...found.filter((problem) => !unexpanded.has(problem.path)).map(inFile));
     const parsed = validate(fileSchema, expanded);
     if (!parsed.ok) {
-      problems.push(...parsed.problems.map(inFile));
+      report(parsed.problems);
       continue;
     }
     const content = parsed.value;
@@ -85,10 +88,10 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
       const prefix = `services[${index}]`;
       const service = validate(serviceSchema, item, 'en', prefix);
       if (!service.ok) {
-        problems.push(...service.problems.map(inFile));
+        report(service.problems);
         return;
       }
-      problems.push(...serviceProblems(service.value, apiBase, 'en', prefix).map(inFile));
+      report(serviceProblems(service.value, apiBase, 'en', prefix));
       const previous = seen.service.get(service.value.uid);
       if (previous) {
         problems.push(inFile({ path: `${prefix}.uid`, message: `service "${service.value.uid}" is already defined in ${previous}` }));
@@ -100,7 +103,7 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
       const prefix = `rules[${index}]`;
       const rule = validate(ruleSchema, item, 'en', prefix);
       if (!rule.ok) {
-        problems.push(...rule.problems.map(inFile));
+        report(rule.problems);
         return;
       }
       const previous = seen.rule.get(rule.value.uid);

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries (destination, status, id);
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, id);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, destination, not_before);
 CREATE TABLE IF NOT EXISTS destinations (
   destination TEXT PRIMARY KEY,
   retry_at INTEGER NOT NULL DEFAULT 0,
