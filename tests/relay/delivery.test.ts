@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
-import { ROBOT_KEY, defaultProvisioning, fixture, robotTexts, startHarness } from '../support/relay-harness';
+import { APP, ROBOT_KEY, defaultProvisioning, fixture, robotTexts, startHarness } from '../support/relay-harness';
 
 function group(name: string, options: { status?: 'firing' | 'resolved'; alerts?: number; summary?: string; severity?: string } = {}) {
   const base = fixture('grafana-firing.json');
@@ -36,6 +36,31 @@ describe('delivery to WeCom', () => {
       await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'sent', limit: 10 })).length === 2);
     } finally {
       await h.close();
+    }
+  });
+
+  test('apps can send text or textcard for readers in personal WeChat, within their limits', async () => {
+    for (const msgType of ['text', 'textcard'] as const) {
+      const h = await startHarness({
+        provisioning: (wecom) => defaultProvisioning(wecom, {}, { robots: [], app: { ...APP, accounts: ['zhangsan'], msgType } }),
+      });
+      try {
+        await h.post('grafana', 'critical', fixture('grafana-firing.json'));
+        await h.until(() => h.wecom.appMessages('zhangsan').length > 0);
+        const [message] = h.wecom.appMessages('zhangsan');
+        assert.equal(message.msgtype, msgType);
+        if (msgType === 'text') {
+          const { content } = message.body.text as { content: string };
+          assert.ok(content.includes('内存使用率超过 90%') && !content.includes('<font'), 'plain text, no markdown');
+          assert.ok(utf8Bytes(content) <= 2048);
+        } else {
+          const card = message.body.textcard as { title: string; description: string; url: string };
+          assert.ok(utf8Bytes(card.title) <= 128 && utf8Bytes(card.description) <= 512);
+          assert.match(card.url, /^https:\/\/grafana\.example\.com\//);
+        }
+      } finally {
+        await h.close();
+      }
     }
   });
 

@@ -220,7 +220,7 @@ export class DeliveryWorker {
     if (sendable.length > budget.available) {
       metrics.rateLimitWaits.inc({ kind: target.kind });
       sendable = sendable.slice(0, budget.available);
-      retryAt = Math.max(retryAt ?? 0, budget.freeAt);
+      retryAt = budget.freeAt;
     }
 
     const sentParts = new Map<number, number>();
@@ -264,15 +264,14 @@ export class DeliveryWorker {
   /** Deliveries older than the max age end as failed instead of being sent late forever. */
   private async dropExpired(claimed: Delivery[], now: number): Promise<Delivery[]> {
     const expired = claimed.filter((delivery) => now - delivery.createdAt > this.options.maxAgeMs);
-    if (expired.length > 0) {
+    const minutes = Math.round(this.options.maxAgeMs / 60_000);
+    for (const delivery of expired) {
       await this.options.storage.failDeliveries(
-        expired.map((delivery) => delivery.id),
-        expired[0].lastErrcode,
-        `expired: not delivered within ${Math.round(this.options.maxAgeMs / 60_000)} min (last error: ${expired[0].lastError ?? 'none'})`
+        [delivery.id],
+        delivery.lastErrcode,
+        `expired: not delivered within ${minutes} min (last error: ${delivery.lastError ?? 'none'})`
       );
-      for (const delivery of expired) {
-        this.options.metrics.deliveries.inc({ kind: delivery.kind, outcome: 'expired' });
-      }
+      this.options.metrics.deliveries.inc({ kind: delivery.kind, outcome: 'expired' });
     }
     return claimed.filter((delivery) => !expired.includes(delivery));
   }
