@@ -68,7 +68,10 @@ describe('wecom-relay validate', () => {
     const dir = tempDir();
     writeProvisioning(dir, {
       apiVersion: 1,
-      services: [{ uid: 'ops', name: '运维', robots: [{ webhookUrl: 'https://evil.example.com/hook' }], app: { corpId: 'bad corp', agentId: 1, secret: 's', accounts: ['zhangsan'] } }],
+      services: [
+        { uid: 'ops', name: '运维', app: { corpId: 'bad corp', agentId: 1, secret: 's', accounts: ['zhangsan'] } },
+        { uid: 'dba', name: 'DBA', robots: [{ webhookUrl: 'https://evil.example.com/hook' }] },
+      ],
     });
     writeProvisioning(dir, { apiVersion: 1, rules: [{ uid: 'r', name: 'r', services: [], timezone: 'Nowhere/City' }] }, 'rules.yml');
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: 1\nservices: [\n');
@@ -78,7 +81,7 @@ describe('wecom-relay validate', () => {
     const lines = result.stderr.trim().split('\n');
     for (const expected of [
       /^relay\.yaml: services\[0\]\.app\.corpId: not a WeCom corpId/,
-      /^relay\.yaml: services\[0\]\.robots\[0\]\.webhookUrl: webhookUrl must be https:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key=/,
+      /^relay\.yaml: services\[1\]\.robots\[0\]\.webhookUrl: webhookUrl must be https:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key=/,
       /^rules\.yml: rules\[0\]\.services: /,
       /^rules\.yml: rules\[0\]\.timezone: unknown IANA time zone/,
       /^broken\.yaml: .* at line \d+, column \d+$/,
@@ -277,6 +280,7 @@ describe('probes and metrics', () => {
       await h.post('grafana', 'critical', held);
       await h.until(async () => value(await metrics(), 'wecom_relay_rate_limit_waits_total{kind="robot"}') === 1);
       await h.until(async () => (value(await metrics(), 'wecom_relay_oldest_pending_seconds') ?? 0) > 0);
+      await h.until(async () => value(await metrics(), 'wecom_relay_queue_depth') === 1);
 
       const text = await metrics();
       assert.equal(value(text, 'wecom_relay_ingest_requests_total{source="grafana",result="accepted"}'), 3);
@@ -287,7 +291,6 @@ describe('probes and metrics', () => {
       assert.equal(value(text, 'wecom_relay_wecom_errors_total{kind="robot",errcode="93000"}'), 1);
       assert.equal(value(text, 'wecom_relay_send_duration_seconds_count{kind="app"}'), 2);
       assert.ok((value(text, 'wecom_relay_token_refreshes_total{result="ok"}') ?? 0) >= 1);
-      assert.equal(value(text, 'wecom_relay_queue_depth'), 1);
       assert.match(text, /^# TYPE wecom_relay_send_duration_seconds histogram$/m);
     } finally {
       await h.close();
@@ -303,6 +306,7 @@ describe('secrets', () => {
     const secrets = { ROBOT_KEY, otherKey, appSecret: APP.secret, otherAppSecret, hmacSecret, ADMIN_TOKEN, INGEST_TOKEN, SECRET_KEY };
     const h = await startHarness();
     const bodies: string[] = [];
+    let running: StoredFile[] = [];
     const call = async (method: string, urlPath: string, body?: unknown, headers?: Record<string, string>) => {
       const answer = await admin(h.relay.url, method, urlPath, body, headers);
       bodies.push(answer.text);
@@ -350,33 +354,46 @@ describe('secrets', () => {
       const marker = `log-flush-${crypto.randomBytes(4).toString('hex')}`;
       await call('GET', `/services/${marker}`);
       await h.until(() => fs.readFileSync(h.logFile, 'utf8').includes(marker));
+      running = storedFiles(h.dataDir);
     } finally {
       await h.close();
     }
+    const closed = storedFiles(h.dataDir);
 
-    const stored = fs
-      .readdirSync(h.dataDir)
-      .filter((name) => name.startsWith('wecom-relay.db'))
-      .map((name) => ({ name, bytes: fs.readFileSync(path.join(h.dataDir, name)) }));
     assert.ok(
-      stored.some(({ name }) => name.endsWith('-wal')),
+      running.some(({ name }) => name.endsWith('-wal')),
       'the WAL is scanned too'
     );
-    assert.ok(
-      stored.some(({ bytes }) => bytes.includes('scan-service')),
-      'the scan reads the stored objects'
-    );
+    for (const files of [running, closed]) {
+      assert.ok(
+        files.some(({ bytes }) => bytes.includes('scan-service')),
+        'the scan reads the stored objects'
+      );
+    }
     const log = fs.readFileSync(h.logFile, 'utf8');
     assert.match(log, /scan-service\/test/, 'the scan reads the log');
     for (const [name, secret] of Object.entries(secrets)) {
       bodies.forEach((body, index) => assert.ok(!body.includes(secret), `${name} in admin response #${index}: ${body.slice(0, 200)}`));
       assert.ok(!log.includes(secret), `${name} in the relay log`);
-      for (const { name: file, bytes } of stored) {
+      for (const { name: file, bytes } of [...running, ...closed]) {
         assert.ok(!bytes.includes(secret), `${name} in plaintext in ${file}`);
       }
     }
   });
 });
+
+interface StoredFile {
+  name: string;
+  bytes: Buffer;
+}
+
+/** The raw bytes of the SQLite database and its -wal and -shm files. */
+function storedFiles(dataDir: string): StoredFile[] {
+  return fs
+    .readdirSync(dataDir)
+    .filter((name) => name.startsWith('wecom-relay.db'))
+    .map((name) => ({ name, bytes: fs.readFileSync(path.join(dataDir, name)) }));
+}
 
 /** A simulator only for its robot URLs (validate and failed starts never call it). */
 let simulator: WecomSimulator | undefined;
