@@ -1,5 +1,12 @@
 import pino from 'pino';
 
+/** Robot keys and tokens travel in query strings, so URLs anywhere in a log entry lose them. */
+const SECRET_PARAMS = /([?&](key|access_token|corpsecret)=)[^&\s"'\\]*/gi;
+
+function scrub(text: string): string {
+  return text.replace(SECRET_PARAMS, '$1[REDACTED]');
+}
+
 /** JSON logs; anything that could carry a secret is redacted before it is written. */
 export function createLogger(level: string, destination?: pino.DestinationStream) {
   return pino(
@@ -11,19 +18,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'req.headers.authorization',
           'req.headers["x-grafana-alerting-signature"]',
           'req.headers.cookie',
-          '*.secret',
-          '*.webhookUrl',
-          '*.key',
-          '*.token',
-          '*.access_token',
-          '*.adminToken',
-          '*.ingestToken',
+          ...['secret', 'webhookUrl', 'key', 'token', 'access_token', 'adminToken', 'ingestToken'].flatMap((field) => [field, `*.${field}`]),
         ],
         censor: '[REDACTED]',
       },
       serializers: {
-        // Robot keys and tokens travel in query strings; never log one.
-        req: (req) => ({ method: req.method, url: String(req.url).replace(/([?&](key|access_token|corpsecret)=)[^&]*/gi, '$1[REDACTED]') }),
+        req: (req) => ({ method: req.method, url: scrub(String(req.url)) }),
+        // An error's message or stack may quote a robot URL.
+        err: (error: Error) => JSON.parse(scrub(JSON.stringify(pino.stdSerializers.err(error)))),
       },
     },
     destination

@@ -6,7 +6,8 @@ import type { AlertGroup } from '../core/alert';
 import type { Language, ServiceConfig } from '../core/config';
 import { packMessages, renderParts, SAMPLE_GROUPS } from '../core/render';
 import { budgetOf } from './delivery/budget';
-import { destinationLabel, destinationsOf, limiterKeys, type ResolvedDestination } from './delivery/destinations';
+import { destinationLabel, destinationsOf, type ResolvedDestination } from './delivery/destinations';
+import { sendTo } from './delivery/send';
 import { messageKindOf } from './delivery/worker';
 import type { Storage } from './storage/types';
 import type { SendOutcome, WecomClient } from './wecom/client';
@@ -28,9 +29,8 @@ function testGroup(now: Date): AlertGroup {
 }
 
 async function sendOne(target: ResolvedDestination, service: ServiceConfig, storage: Storage, client: WecomClient, language: Language): Promise<SendOutcome | string> {
-  const keys = limiterKeys(target);
   const now = Date.now();
-  const budget = await budgetOf(storage, target, keys, now);
+  const budget = await budgetOf(storage, target, now);
   if (budget.available === 0) {
     const seconds = Math.ceil((budget.freeAt - now) / 1000);
     return language === 'zh-CN'
@@ -41,13 +41,7 @@ async function sendOne(target: ResolvedDestination, service: ServiceConfig, stor
   const mentions = { users: [], mobiles: [], all: false };
   const parts = renderParts(testGroup(new Date(now)), { ruleName: service.name, language, timezone: 'Asia/Shanghai', mentions }, kind);
   const [message] = packMessages([{ parts: parts.slice(0, 1), mentions, firing: true }], kind);
-  const outcome =
-    target.kind === 'robot'
-      ? await client.sendRobot(target.key, message.body as never)
-      : await client.sendApp(target.app, { users: target.app.accounts, departments: target.app.departments, tags: target.app.tags }, message.body as never);
-  if (outcome.errcode !== null || outcome.httpStatus !== null) {
-    await storage.logSends(keys, Date.now());
-  }
+  const outcome = await sendTo(client, storage, target, message.body);
   return outcome;
 }
 

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createLogger } from '../../src/relay/logger';
 import { ADMIN_TOKEN, APP, INGEST_TOKEN, ROBOT_KEY, SECRET_KEY, defaultProvisioning, fixture, startHarness, tempDir, writeProvisioning, type Harness } from '../support/relay-harness';
 import { spawnRelay, type RelayProcess } from '../support/relay-process';
 import { startWecomSimulator, type WecomSimulator } from '../support/wecom-simulator';
@@ -227,6 +228,20 @@ describe('wecom-relay send-test', () => {
     assert.match(chinese.stdout, /可见范围/);
   });
 
+  test("without the relay's data key or database, says what is missing and leaves the data dir alone", async () => {
+    const before = fs.readdirSync(h.dataDir).sort();
+    const keyless = await runCli(['send-test', '--service', 'ops', '--data-dir', h.dataDir, '--wecom-api-base', h.wecom.baseUrl]);
+    assert.equal(keyless.code, 1);
+    assert.match(keyless.stderr, /set WECOM_RELAY_SECRET_KEY to the relay's key; there is no .*secret\.key/);
+    assert.deepEqual(fs.readdirSync(h.dataDir).sort(), before, 'no key or token generated into the relay data dir');
+
+    const elsewhere = path.join(tempDir(), 'not-the-data-dir');
+    const wrongDir = await runCli(['send-test', '--service', 'ops', '--data-dir', elsewhere], TOKENS);
+    assert.equal(wrongDir.code, 1);
+    assert.match(wrongDir.stderr, /no relay database at .*not-the-data-dir\/wecom-relay\.db: pass the relay's --data-dir/);
+    assert.equal(fs.existsSync(elsewhere), false, 'no empty database created');
+  });
+
   test('names an unknown service and asks for --service when there is none', async () => {
     const unknown = await sendTest('nope');
     assert.equal(unknown.code, 1);
@@ -260,6 +275,7 @@ describe('probes and metrics', () => {
       assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'))).status, 202);
       assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'), { authorization: 'Bearer wrong' })).status, 401);
       assert.equal((await h.post('alertmanager', 'nope', fixture('alertmanager-firing.json'))).status, 404);
+      assert.equal((await h.post('grafana', 'critical', '{"alerts": [')).status, 400);
       await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0);
 
       h.wecom.inject({ path: 'robot', kind: 'errcode', errcode: 93000, errmsg: 'invalid webhook url' });
@@ -286,10 +302,12 @@ describe('probes and metrics', () => {
       assert.equal(value(text, 'wecom_relay_ingest_requests_total{source="grafana",result="accepted"}'), 3);
       assert.equal(value(text, 'wecom_relay_ingest_requests_total{source="grafana",result="401"}'), 1);
       assert.equal(value(text, 'wecom_relay_ingest_requests_total{source="alertmanager",result="404"}'), 1);
+      assert.equal(value(text, 'wecom_relay_ingest_requests_total{source="grafana",result="400"}'), 1);
       assert.equal(value(text, 'wecom_relay_deliveries_total{kind="robot",outcome="sent"}'), 1);
       assert.equal(value(text, 'wecom_relay_deliveries_total{kind="robot",outcome="failed"}'), 1);
       assert.equal(value(text, 'wecom_relay_wecom_errors_total{kind="robot",errcode="93000"}'), 1);
-      assert.equal(value(text, 'wecom_relay_send_duration_seconds_count{kind="app"}'), 2);
+      assert.equal(value(text, 'wecom_relay_send_duration_seconds_count{kind="robot"}'), 2, 'one sent, one refused');
+      assert.equal(value(text, 'wecom_relay_send_duration_seconds_count{kind="app"}'), 3, 'one per group');
       assert.ok((value(text, 'wecom_relay_token_refreshes_total{result="ok"}') ?? 0) >= 1);
       assert.match(text, /^# TYPE wecom_relay_send_duration_seconds histogram$/m);
     } finally {
@@ -299,6 +317,24 @@ describe('probes and metrics', () => {
 });
 
 describe('secrets', () => {
+  test('the logger redacts secret fields, and robot keys and tokens in URLs and errors', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(line) });
+    logger.info({ secret: APP.secret, app: { corpId: APP.corpId, secret: APP.secret }, robot: { webhookUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY}` } }, 'fields');
+    logger.info({ req: { method: 'GET', url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=${APP.secret}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } } }, 'request');
+    logger.error({ err: new Error(`POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY} failed`) }, 'error');
+    const [fields, request, error] = lines.map((line) => JSON.parse(line));
+    assert.deepEqual(fields.app, { corpId: APP.corpId, secret: '[REDACTED]' });
+    assert.equal(fields.secret, '[REDACTED]');
+    assert.equal(fields.robot.webhookUrl, '[REDACTED]');
+    assert.deepEqual(request.req, { method: 'GET', url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=[REDACTED]` });
+    assert.match(error.err.message, /send\?key=\[REDACTED\] failed$/);
+    const text = lines.join('');
+    for (const secret of [APP.secret, ROBOT_KEY, ADMIN_TOKEN]) {
+      assert.ok(!text.includes(secret), 'redacted');
+    }
+  });
+
   test('no secret is ever returned, logged, or stored in plaintext', async () => {
     const hmacSecret = 'hmac-secret-for-the-scan-0123';
     const otherKey = 'e5f6a7b8-4444-4bc4-97a0-0ec2sifa5eee';
@@ -348,6 +384,11 @@ describe('secrets', () => {
         await call('GET', `/deliveries/${item.id}`);
       }
       assert.equal((await call('POST', '/provisioning/reload')).status, 200);
+      const file = path.join(h.provisioningDir, 'relay.yaml');
+      const good = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, good.replace(`secret: ${APP.secret}`, `secret: ${APP.secret}: x`));
+      assert.equal((await call('POST', '/provisioning/reload')).status, 400, 'a syntax error on the line with the app secret');
+      fs.writeFileSync(file, good);
       bodies.push(await (await fetch(`${h.relay.url}/api/v1/openapi.json`)).text());
       bodies.push(await (await fetch(`${h.relay.url}/metrics`)).text());
 

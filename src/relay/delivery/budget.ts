@@ -4,7 +4,7 @@
  */
 import { RATE_LIMITS } from '../../core/limits';
 import type { Storage } from '../storage/types';
-import type { ResolvedDestination } from './destinations';
+import { limiterKeys, type ResolvedDestination } from './destinations';
 
 /**
  * A little longer than WeCom's minute: our clock starts when we send, WeCom's when the request
@@ -38,7 +38,8 @@ export interface Budget {
   pressure: boolean;
 }
 
-export async function budgetOf(storage: Storage, destination: ResolvedDestination, keys: string[], now: number): Promise<Budget> {
+export async function budgetOf(storage: Storage, destination: ResolvedDestination, now: number): Promise<Budget> {
+  const keys = limiterKeys(destination);
   let available = Infinity;
   let freeAt = now;
   let recentlyActive = false;

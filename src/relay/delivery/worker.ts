@@ -15,7 +15,8 @@ import type { SendOutcome, WecomClient } from '../wecom/client';
 import type { AppBody, RobotBody } from '../../core/messages';
 import { backoffMs } from './backoff';
 import { budgetOf } from './budget';
-import { destinationsOf, limiterKeys, type ResolvedDestination } from './destinations';
+import { sendTo } from './send';
+import { destinationsOf, type ResolvedDestination } from './destinations';
 
 export interface WorkerOptions {
   storage: Storage;
@@ -188,8 +189,7 @@ export class DeliveryWorker {
       return { retryAt: null, failed: false };
     }
     const kind = messageKindOf(target);
-    const keys = limiterKeys(target);
-    const budget = await budgetOf(storage, target, keys, now);
+    const budget = await budgetOf(storage, target, now);
     if (budget.available === 0) {
       metrics.rateLimitWaits.inc({ kind: target.kind });
       return { retryAt: budget.freeAt, failed: false };
@@ -226,7 +226,7 @@ export class DeliveryWorker {
     const sentParts = new Map<number, number>();
     const companion = new Map<string, Mentions>();
     for (const message of sendable) {
-      const outcome = await this.send(target, keys, message.body);
+      const outcome = await this.send(target, message.body);
       const covered = [...new Set(message.covers.map((cover) => cover.item))];
       const coveredIds = covered.map((index) => items[index].delivery.id);
       if (outcome.ok) {
@@ -257,7 +257,7 @@ export class DeliveryWorker {
         return { retryAt: null, failed: false };
       }
     }
-    await this.sendCompanions(target, keys, companion, sendable.length < budget.available ? budget.available - sendable.length : 0);
+    await this.sendCompanions(target, companion, sendable.length < budget.available ? budget.available - sendable.length : 0);
     return { retryAt, failed: false, lingerUntil };
   }
 
@@ -321,30 +321,19 @@ export class DeliveryWorker {
       .filter((item) => item.parts.length > 0);
   }
 
-  private async send(target: ResolvedDestination, keys: string[], body: RobotBody | AppBody): Promise<SendOutcome> {
+  private async send(target: ResolvedDestination, body: RobotBody | AppBody): Promise<SendOutcome> {
     const { client, storage, metrics } = this.options;
-    const outcome =
-      target.kind === 'robot'
-        ? await client.sendRobot(target.key, body as RobotBody)
-        : await client.sendApp(
-            target.app,
-            { users: target.app.accounts, departments: target.app.departments, tags: target.app.tags },
-            body as AppBody
-          );
+    const outcome = await sendTo(client, storage, target, body);
     metrics.sendLatency.observe({ kind: target.kind }, outcome.durationMs / 1000);
     if (outcome.ok) {
       metrics.messages.inc({ kind: target.kind });
     } else {
       metrics.errcodes.inc({ kind: target.kind, errcode: outcome.errcode ?? (outcome.httpStatus ? `http_${outcome.httpStatus}` : 'network') });
     }
-    if (outcome.errcode !== null || outcome.httpStatus !== null) {
-      // WeCom saw the request, so it counts against the limit whatever the answer.
-      await storage.logSends(keys, Date.now());
-    }
     return outcome;
   }
 
-  private async sendCompanions(target: ResolvedDestination, keys: string[], companion: Map<string, Mentions>, available: number): Promise<void> {
+  private async sendCompanions(target: ResolvedDestination, companion: Map<string, Mentions>, available: number): Promise<void> {
     if (target.kind !== 'robot') {
       return;
     }
@@ -358,7 +347,7 @@ export class DeliveryWorker {
         return;
       }
       available--;
-      await this.send(target, keys, body);
+      await this.send(target, body);
     }
   }
 

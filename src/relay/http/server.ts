@@ -1,7 +1,7 @@
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { RelayContext } from '../context';
 import { adminRoutes } from './admin';
-import { ApiError, BODY_ERRORS, errorBody, languageOf } from './errors';
+import { ApiError, FASTIFY_ERRORS, errorBody, languageOf } from './errors';
 import { hookRoutes } from './hooks';
 import { opsRoutes } from './ops';
 
@@ -11,6 +11,12 @@ export async function buildServer(context: RelayContext) {
     bodyLimit: context.settings.bodyLimitBytes,
     // Grafana opens a new connection per notification; keep-alive helps the rest.
     keepAliveTimeout: 65_000,
+    // URLs the router cannot take apart (bad %-encoding, over-long parameters).
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const statusCode = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      const text = FASTIFY_ERRORS[error.code];
+      void reply.code(statusCode).send(errorBody(statusCode, text ? text[languageOf(request)] : error.message));
+    },
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
@@ -23,7 +29,7 @@ export async function buildServer(context: RelayContext) {
       const message = languageOf(request) === 'zh-CN' ? '中继内部错误，详见中继日志' : 'internal error; see the relay log';
       return reply.code(500).send({ statusCode, error: 'Internal Server Error', message });
     }
-    const known = BODY_ERRORS[error.code];
+    const known = FASTIFY_ERRORS[error.code];
     if (known) {
       return reply.code(statusCode).send(errorBody(statusCode, known[languageOf(request)]));
     }

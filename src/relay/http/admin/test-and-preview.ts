@@ -48,7 +48,7 @@ export function testAndPreviewRoutes(app: FastifyInstance, context: RelayContext
       group = parsed.value.payload === undefined ? SAMPLE_GROUPS[parsed.value.sample] : normalizePayload(parsed.value.source, parsed.value.payload);
     } catch (error) {
       if (error instanceof PayloadError) {
-        throw new ApiError(400, { en: `payload.${error.message}`, 'zh-CN': `payload.${error.message}` }, [{ path: `payload.${error.field}`, message: error.message }]);
+        throw new ApiError(400, { en: `payload.${error.message}`, 'zh-CN': `告警数据有误：payload.${error.message}` }, [{ path: `payload.${error.field}`, message: error.message }]);
       }
       throw error;
     }
