@@ -10,4 +10,8 @@ const server = http.createServer((request, response) => {
     response.end('{"status":"accepted"}');
   });
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ msg: 'listening', address: `http://127.0.0.1:${server.address().port}` })}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(
+    `${JSON.stringify({ msg: 'listening', address: `http://127.0.0.1:${server.address().port}` })}\n`
+  )
+);

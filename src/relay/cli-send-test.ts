@@ -14,7 +14,10 @@ import { WecomClient } from './wecom/client';
  */
 function relaySecretKey(dataDir: string): string | undefined {
   const file = path.join(dataDir, 'secret.key');
-  return process.env.WECOM_RELAY_SECRET_KEY?.trim() || (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);
+  return (
+    process.env.WECOM_RELAY_SECRET_KEY?.trim() ||
+    (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined)
+  );
 }
 
 export async function sendTestFromCli(flags: Flags, serviceUid: string | undefined): Promise<number> {
@@ -30,7 +33,9 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
   }
   const secretKey = relaySecretKey(settings.dataDir);
   if (!secretKey) {
-    console.error(`set WECOM_RELAY_SECRET_KEY to the relay's key; there is no ${path.join(settings.dataDir, 'secret.key')}`);
+    console.error(
+      `set WECOM_RELAY_SECRET_KEY to the relay's key; there is no ${path.join(settings.dataDir, 'secret.key')}`
+    );
     return 1;
   }
   const storage = openStorage(settings);
@@ -43,7 +48,12 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
       return 1;
     }
     const language = (process.env.LANG ?? '').startsWith('zh') ? 'zh-CN' : 'en';
-    const results = await testService(service, { storage, client: new WecomClient({ apiBase: settings.apiBase }), apiBase: settings.apiBase, language });
+    const results = await testService(service, {
+      storage,
+      client: new WecomClient({ apiBase: settings.apiBase }),
+      apiBase: settings.apiBase,
+      language,
+    });
     for (const result of results) {
       const status = result.ok ? 'ok' : `FAILED${result.errcode !== null ? ` errcode ${result.errcode}` : ''}`;
       console.log(`${result.kind} ${result.label}: ${status}`);

@@ -53,7 +53,14 @@ async function serve(flags: Flags): Promise<void> {
       logger.warn('SIGHUP: the relay was started without --provisioning; there is nothing to reload');
       return;
     }
-    relay.context.reloadProvisioning().catch((error) => logger.error({ problems: (error as ProvisioningError).problems, err: error }, 'provisioning reload refused: nothing changed'));
+    relay.context
+      .reloadProvisioning()
+      .catch((error) =>
+        logger.error(
+          { problems: (error as ProvisioningError).problems, err: error },
+          'provisioning reload refused: nothing changed'
+        )
+      );
   });
 }
 
@@ -65,7 +72,9 @@ function validate(flags: Flags): number {
   }
   try {
     const result = loadProvisioning(settings.provisioning, settings.apiBase);
-    console.log(`ok: ${result.files.length} file(s), ${result.services.length} service(s), ${result.rules.length} rule(s)`);
+    console.log(
+      `ok: ${result.files.length} file(s), ${result.services.length} service(s), ${result.rules.length} rule(s)`
+    );
     return 0;
   } catch (error) {
     if (error instanceof ProvisioningError) {

@@ -18,7 +18,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'req.headers.authorization',
           'req.headers["x-grafana-alerting-signature"]',
           'req.headers.cookie',
-          ...['secret', 'webhookUrl', 'key', 'token', 'access_token', 'adminToken', 'ingestToken'].flatMap((field) => [field, `*.${field}`]),
+          ...['secret', 'webhookUrl', 'key', 'token', 'access_token', 'adminToken', 'ingestToken'].flatMap((field) => [
+            field,
+            `*.${field}`,
+          ]),
         ],
         censor: '[REDACTED]',
       },

@@ -27,7 +27,9 @@ export interface Relay {
 
 export function openStorage(settings: Settings): Storage {
   if (settings.databaseUrl) {
-    throw new Error('--database-url (PostgreSQL, HA mode) is not available in this version yet; run without it to use SQLite');
+    throw new Error(
+      '--database-url (PostgreSQL, HA mode) is not available in this version yet; run without it to use SQLite'
+    );
   }
   return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'));
 }
@@ -37,7 +39,10 @@ export function loadSecrets(settings: Settings, env: NodeJS.ProcessEnv, logger: 
   const read = (envName: string, file: string) => {
     const secret = secretFromEnvOrFile(env[envName], settings.dataDir, file);
     if (secret.created) {
-      logger.info({ file: secret.file }, `generated ${envName} (set the env var to choose your own); the value is in the file`);
+      logger.info(
+        { file: secret.file },
+        `generated ${envName} (set the env var to choose your own); the value is in the file`
+      );
     }
     return secret.value;
   };
@@ -48,7 +53,10 @@ export function loadSecrets(settings: Settings, env: NodeJS.ProcessEnv, logger: 
   };
 }
 
-export async function startRelay(settings: Settings, options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<Relay> {
+export async function startRelay(
+  settings: Settings,
+  options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}
+): Promise<Relay> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(settings.logLevel);
   const secrets = loadSecrets(settings, env, logger);
@@ -99,10 +107,14 @@ export async function startRelay(settings: Settings, options: { env?: NodeJS.Pro
   const server = await buildServer(context);
   const address = await server.listen({ port: settings.port, host: settings.host });
   worker.start();
-  const pruner = setInterval(() => {
+  const prune = () => {
     const now = Date.now();
-    storage.prune(now - settings.retentionMs, now).catch((error) => logger.error({ err: error }, 'pruning the delivery log failed'));
-  }, PRUNE_EVERY_MS);
+    storage
+      .prune(now - settings.retentionMs, now)
+      .catch((error) => logger.error({ err: error }, 'pruning the delivery log failed'));
+  };
+  prune();
+  const pruner = setInterval(prune, PRUNE_EVERY_MS);
   pruner.unref();
   logger.info({ address, storage: storage.kind, dataDir: settings.dataDir, version: VERSION }, 'wecom-relay listening');
 

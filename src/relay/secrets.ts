@@ -30,7 +30,9 @@ export class SecretBox {
     try {
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     } catch {
-      throw new Error('cannot decrypt a stored secret: WECOM_RELAY_SECRET_KEY differs from the key it was written with');
+      throw new Error(
+        'cannot decrypt a stored secret: WECOM_RELAY_SECRET_KEY differs from the key it was written with'
+      );
     }
   }
 }

@@ -21,7 +21,9 @@ export interface Settings {
   bodyLimitBytes: number;
 }
 
-export type Flags = Partial<Record<'port' | 'host' | 'data-dir' | 'database-url' | 'provisioning' | 'wecom-api-base', string>>;
+export type Flags = Partial<
+  Record<'port' | 'host' | 'data-dir' | 'database-url' | 'provisioning' | 'wecom-api-base', string>
+>;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -57,7 +59,8 @@ function parseApiBase(text: string): string {
 
 export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Settings {
   const pick = (flag: keyof Flags, envName: string) => flags[flag] ?? env[`WECOM_RELAY_${envName}`];
-  const duration = (envName: string, fallback: string) => parseDuration(env[`WECOM_RELAY_${envName}`] ?? fallback, `WECOM_RELAY_${envName}`);
+  const duration = (envName: string, fallback: string) =>
+    parseDuration(env[`WECOM_RELAY_${envName}`] ?? fallback, `WECOM_RELAY_${envName}`);
   return {
     port: parsePort(pick('port', 'PORT') ?? '8686'),
     host: pick('host', 'HOST') ?? '0.0.0.0',

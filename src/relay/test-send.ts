@@ -28,7 +28,13 @@ function testGroup(now: Date): AlertGroup {
   return { ...sample, alerts: sample.alerts.map((alert) => ({ ...alert, startsAt: now.toISOString() })) };
 }
 
-async function sendOne(target: ResolvedDestination, service: ServiceConfig, storage: Storage, client: WecomClient, language: Language): Promise<SendOutcome | string> {
+async function sendOne(
+  target: ResolvedDestination,
+  service: ServiceConfig,
+  storage: Storage,
+  client: WecomClient,
+  language: Language
+): Promise<SendOutcome | string> {
   const now = Date.now();
   const budget = await budgetOf(storage, target, now);
   if (budget.available === 0) {
@@ -39,7 +45,11 @@ async function sendOne(target: ResolvedDestination, service: ServiceConfig, stor
   }
   const kind = messageKindOf(target);
   const mentions = { users: [], mobiles: [], all: false };
-  const parts = renderParts(testGroup(new Date(now)), { ruleName: service.name, language, timezone: 'Asia/Shanghai', mentions }, kind);
+  const parts = renderParts(
+    testGroup(new Date(now)),
+    { ruleName: service.name, language, timezone: 'Asia/Shanghai', mentions },
+    kind
+  );
   const [message] = packMessages([{ parts: parts.slice(0, 1), mentions, firing: true }], kind);
   const outcome = await sendTo(client, storage, target, message.body);
   return outcome;

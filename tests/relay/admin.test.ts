@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
-import { ADMIN_TOKEN, APP, ROBOT_KEY, defaultProvisioning, fixture, robotTexts, startHarness, type Harness } from '../support/relay-harness';
+import {
+  ADMIN_TOKEN,
+  APP,
+  ROBOT_KEY,
+  defaultProvisioning,
+  fixture,
+  robotTexts,
+  startHarness,
+  type Harness,
+} from '../support/relay-harness';
 
 const OTHER_KEY = 'b2c3d4e5-1111-4bc4-97a0-0ec2sifa5bbb';
 const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
@@ -14,18 +23,37 @@ interface Answer {
   body: any;
 }
 
-async function call(h: Harness, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  h: Harness,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {}
+): Promise<Answer> {
   const response = await fetch(`${h.relay.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-function robotService(uid: string, keys: Array<[groups: string, key: string]>, h: Harness, extra: Record<string, unknown> = {}) {
-  return { uid, name: `服务 ${uid}`, robots: keys.map(([groups, key]) => ({ groups, webhookUrl: h.wecom.robotUrl(key) })), ...extra };
+function robotService(
+  uid: string,
+  keys: Array<[groups: string, key: string]>,
+  h: Harness,
+  extra: Record<string, unknown> = {}
+) {
+  return {
+    uid,
+    name: `服务 ${uid}`,
+    robots: keys.map(([groups, key]) => ({ groups, webhookUrl: h.wecom.robotUrl(key) })),
+    ...extra,
+  };
 }
 
 function resolvedGroup() {
@@ -52,7 +80,9 @@ describe('admin API: services and rules', () => {
     });
     assert.equal(created.status, 201);
     assert.equal(created.headers.get('etag'), '"1"');
-    assert.deepEqual(created.body.robots, [{ destination: created.body.robots[0].destination, groups: '值班群', webhookUrlSet: true }]);
+    assert.deepEqual(created.body.robots, [
+      { destination: created.body.robots[0].destination, groups: '值班群', webhookUrlSet: true },
+    ]);
     assert.match(created.body.robots[0].destination, /^robot:[0-9a-f]{16}$/);
     assert.equal(created.body.app.secretSet, true);
     assert.equal(created.body.app.secret, undefined);
@@ -71,7 +101,12 @@ describe('admin API: services and rules', () => {
   });
 
   test('a bad service is refused with every bad field named, in English or Chinese', async () => {
-    const body = { uid: 'bad svc', name: 42, robots: [{ groups: 'x', webhookUrl: 'https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh123' }], app: { corpId: 'x', agentId: 'abc', secret: '', accounts: [] } };
+    const body = {
+      uid: 'bad svc',
+      name: 42,
+      robots: [{ groups: 'x', webhookUrl: 'https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh123' }],
+      app: { corpId: 'x', agentId: 'abc', secret: '', accounts: [] },
+    };
     const english = await call(h, 'POST', '/services', { body });
     assert.equal(english.status, 400);
     const paths = english.body.problems.map((problem: { path: string }) => problem.path);
@@ -80,7 +115,10 @@ describe('admin API: services and rules', () => {
     }
     assert.match(english.body.message, /app\.corpId: not a WeCom corpId/);
 
-    const chinese = await call(h, 'POST', '/services', { body, headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
+    const chinese = await call(h, 'POST', '/services', {
+      body,
+      headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' },
+    });
     assert.equal(chinese.status, 400);
     const corpId = chinese.body.problems.find((problem: { path: string }) => problem.path === 'app.corpId');
     assert.equal(corpId.message, '不是有效的企业ID (corpId)');
@@ -91,17 +129,34 @@ describe('admin API: services and rules', () => {
 
   test('a robot URL on any host but the WeCom API is refused (no SSRF through the relay)', async () => {
     const answer = await call(h, 'POST', '/services', {
-      body: { uid: 'ssrf', name: 'x', robots: [{ webhookUrl: 'http://169.254.169.254/cgi-bin/webhook/send?key=abcdefgh123' }] },
+      body: {
+        uid: 'ssrf',
+        name: 'x',
+        robots: [{ webhookUrl: 'http://169.254.169.254/cgi-bin/webhook/send?key=abcdefgh123' }],
+      },
     });
     assert.equal(answer.status, 400);
     assert.equal(answer.body.problems[0].path, 'robots[0].webhookUrl');
-    assert.match(answer.body.problems[0].message, /webhookUrl must be http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/webhook\/send\?key=/);
+    assert.match(
+      answer.body.problems[0].message,
+      /webhookUrl must be http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/webhook\/send\?key=/
+    );
     assert.equal((await call(h, 'GET', '/services/ssrf')).status, 404);
   });
 
   test('GET then PUT with the version, as the plugin does, keeps every secret the edit left out', async () => {
     await call(h, 'POST', '/services', {
-      body: { ...robotService('svc-edit', [['甲群', ROBOT_KEY], ['乙群', OTHER_KEY]], h), app: { ...APP, accounts: ['zhangsan'] } },
+      body: {
+        ...robotService(
+          'svc-edit',
+          [
+            ['甲群', ROBOT_KEY],
+            ['乙群', OTHER_KEY],
+          ],
+          h
+        ),
+        app: { ...APP, accounts: ['zhangsan'] },
+      },
     });
     const shown = await call(h, 'GET', '/services/svc-edit');
     const edited = { ...shown.body, name: '改名后的服务', description: '编辑过' };
@@ -120,7 +175,16 @@ describe('admin API: services and rules', () => {
   });
 
   test('removing one robot leaves the other with its own key, not the removed one', async () => {
-    await call(h, 'POST', '/services', { body: robotService('svc-two', [['甲群', ROBOT_KEY], ['乙群', OTHER_KEY]], h) });
+    await call(h, 'POST', '/services', {
+      body: robotService(
+        'svc-two',
+        [
+          ['甲群', ROBOT_KEY],
+          ['乙群', OTHER_KEY],
+        ],
+        h
+      ),
+    });
     const shown = await call(h, 'GET', '/services/svc-two');
     const saved = await call(h, 'PUT', '/services/svc-two', {
       body: { ...shown.body, robots: [shown.body.robots[1]] },
@@ -141,7 +205,9 @@ describe('admin API: services and rules', () => {
 
   test('a robot with neither a webhook URL nor a known destination is refused, naming it', async () => {
     const shown = await call(h, 'GET', '/services/svc-two');
-    const answer = await call(h, 'PUT', '/services/svc-two', { body: { ...shown.body, robots: [...shown.body.robots, { groups: '新群' }] } });
+    const answer = await call(h, 'PUT', '/services/svc-two', {
+      body: { ...shown.body, robots: [...shown.body.robots, { groups: '新群' }] },
+    });
     assert.equal(answer.status, 400);
     assert.deepEqual(
       answer.body.problems.map((problem: { path: string }) => problem.path),
@@ -154,17 +220,27 @@ describe('admin API: services and rules', () => {
     const first = await call(h, 'GET', '/services/svc-race');
     const second = await call(h, 'GET', '/services/svc-race');
 
-    const unversioned = await call(h, 'PUT', '/services/svc-race', { body: { ...first.body, name: '没有版本', version: undefined } });
+    const unversioned = await call(h, 'PUT', '/services/svc-race', {
+      body: { ...first.body, name: '没有版本', version: undefined },
+    });
     assert.equal(unversioned.status, 428);
     assert.match(unversioned.body.message, /If-Match.*current version is 1/);
 
-    assert.equal((await call(h, 'PUT', '/services/svc-race', { body: { ...first.body, name: '甲的修改' } })).status, 200);
+    assert.equal(
+      (await call(h, 'PUT', '/services/svc-race', { body: { ...first.body, name: '甲的修改' } })).status,
+      200
+    );
     const late = await call(h, 'PUT', '/services/svc-race', { body: { ...second.body, name: '乙的修改' } });
     assert.equal(late.status, 409);
     assert.match(late.body.message, /changed by someone else \(now version 2\)/);
-    const lateByHeader = await call(h, 'PUT', '/services/svc-race', { body: { ...second.body, name: '乙的修改' }, headers: { 'if-match': '"1"' } });
+    const lateByHeader = await call(h, 'PUT', '/services/svc-race', {
+      body: { ...second.body, name: '乙的修改' },
+      headers: { 'if-match': '"1"' },
+    });
     assert.equal(lateByHeader.status, 409);
-    const staleDelete = await call(h, 'DELETE', '/services/svc-race', { headers: { 'if-match': '"1"', 'accept-language': 'zh-CN' } });
+    const staleDelete = await call(h, 'DELETE', '/services/svc-race', {
+      headers: { 'if-match': '"1"', 'accept-language': 'zh-CN' },
+    });
     assert.equal(staleDelete.status, 409);
     assert.match(staleDelete.body.message, /通知服务 "svc-race" 已被他人修改/);
 
@@ -207,12 +283,21 @@ describe('admin API: services and rules', () => {
 
   test('a rule must name services that exist and carry a template that renders', async () => {
     const answer = await call(h, 'POST', '/rules', {
-      body: { uid: 'rule-bad', name: 'x', services: ['ops', 'no-such-service'], template: { alert: '{% if %}' }, timezone: 'Mars/Base', quietHours: { start: '25:00', end: '07:00' } },
+      body: {
+        uid: 'rule-bad',
+        name: 'x',
+        services: ['ops', 'no-such-service'],
+        template: { alert: '{% if %}' },
+        timezone: 'Mars/Base',
+        quietHours: { start: '25:00', end: '07:00' },
+      },
     });
     assert.equal(answer.status, 400);
     const paths = answer.body.problems.map((problem: { path: string }) => problem.path);
     assert.ok(paths.includes('timezone') && paths.includes('quietHours.start'), JSON.stringify(paths));
-    const fixedSchema = await call(h, 'POST', '/rules', { body: { uid: 'rule-bad', name: 'x', services: ['ops', 'no-such-service'], template: { alert: '{% if %}' } } });
+    const fixedSchema = await call(h, 'POST', '/rules', {
+      body: { uid: 'rule-bad', name: 'x', services: ['ops', 'no-such-service'], template: { alert: '{% if %}' } },
+    });
     assert.equal(fixedSchema.status, 400);
     assert.deepEqual(
       fixedSchema.body.problems.map((problem: { path: string }) => problem.path),
@@ -226,7 +311,9 @@ describe('admin API: services and rules', () => {
     const again = await call(h, 'POST', '/rules', { body: { uid: 'rule-uid', name: 'y', services: ['ops'] } });
     assert.equal(again.status, 409);
     assert.match(again.body.message, /already exists; PUT \/rules\/rule-uid changes it/);
-    const renamed = await call(h, 'PUT', '/rules/rule-uid', { body: { uid: 'other-uid', name: 'x', services: ['ops'], version: 1 } });
+    const renamed = await call(h, 'PUT', '/rules/rule-uid', {
+      body: { uid: 'other-uid', name: 'x', services: ['ops'], version: 1 },
+    });
     assert.equal(renamed.status, 400);
     assert.equal(renamed.body.problems[0].path, 'uid');
   });
@@ -236,8 +323,15 @@ describe('admin API: services and rules', () => {
       body: { uid: 'rule-signed', name: '签名', services: ['ops'], hmac: { secret: 'rule-hmac-secret-value' } },
     });
     assert.equal(created.status, 201);
-    assert.deepEqual(created.body.hmac, { header: 'X-Grafana-Alerting-Signature', timestampHeader: '', secretSet: true });
-    assert.deepEqual(created.body.hooks, { grafana: '/hooks/grafana/rule-signed', alertmanager: '/hooks/alertmanager/rule-signed' });
+    assert.deepEqual(created.body.hmac, {
+      header: 'X-Grafana-Alerting-Signature',
+      timestampHeader: '',
+      secretSet: true,
+    });
+    assert.deepEqual(created.body.hooks, {
+      grafana: '/hooks/grafana/rule-signed',
+      alertmanager: '/hooks/alertmanager/rule-signed',
+    });
 
     const edited = await call(h, 'PUT', '/rules/rule-signed', { body: { ...created.body, name: '签名（改）' } });
     assert.equal(edited.status, 200, JSON.stringify(edited.body));
@@ -245,7 +339,11 @@ describe('admin API: services and rules', () => {
 
     const raw = JSON.stringify(fixture('grafana-test-alert.json'));
     const signature = crypto.createHmac('sha256', 'rule-hmac-secret-value').update(raw).digest('hex');
-    assert.equal((await h.post('grafana', 'rule-signed', raw, { 'X-Grafana-Alerting-Signature': signature })).status, 202, 'the kept secret still verifies');
+    assert.equal(
+      (await h.post('grafana', 'rule-signed', raw, { 'X-Grafana-Alerting-Signature': signature })).status,
+      202,
+      'the kept secret still verifies'
+    );
   });
 });
 
@@ -270,7 +368,11 @@ describe('admin API: test-send', () => {
     assert.equal(answer.status, 200);
     assert.equal(answer.body.ok, true);
     assert.deepEqual(
-      answer.body.results.map((result: { kind: string; label: string; ok: boolean }) => [result.kind, result.label, result.ok]),
+      answer.body.results.map((result: { kind: string; label: string; ok: boolean }) => [
+        result.kind,
+        result.label,
+        result.ok,
+      ]),
       [
         ['robot', '运维群&DBA群', true],
         ['app', 'zhangsan|lisi', true],
@@ -282,7 +384,11 @@ describe('admin API: test-send', () => {
   });
 
   test('a removed robot answers 93000 with what to do, in both languages', async () => {
-    const body = await testOf({ uid: 'gone', name: 'x', robots: [{ groups: '旧群', webhookUrl: h.wecom.robotUrl(REMOVED_KEY) }] });
+    const body = await testOf({
+      uid: 'gone',
+      name: 'x',
+      robots: [{ groups: '旧群', webhookUrl: h.wecom.robotUrl(REMOVED_KEY) }],
+    });
     assert.equal(body.ok, false);
     const [result] = body.results;
     assert.equal(result.errcode, 93000);
@@ -324,7 +430,11 @@ describe('admin API: test-send', () => {
       assert.equal(app.errcode, 60020);
       assert.match(app.hint['zh-CN'], /企业可信IP 中添加 198\.51\.100\.9/);
       assert.match(app.hint.en, /Add 198\.51\.100\.9 to the app's trusted IPs/);
-      assert.equal(answer.body.results.find((result: { kind: string }) => result.kind === 'robot').ok, true, 'robots do not need a trusted IP');
+      assert.equal(
+        answer.body.results.find((result: { kind: string }) => result.kind === 'robot').ok,
+        true,
+        'robots do not need a trusted IP'
+      );
       assert.equal((await call(h, 'GET', '/status')).body.egressIp, '198.51.100.9');
     } finally {
       h.wecom.setTrustedIp(undefined);
@@ -344,7 +454,10 @@ describe('admin API: preview', () => {
       const answer = await call(h, 'POST', '/rules/critical/preview', { body: { sample } });
       assert.equal(answer.status, 200, sample);
       assert.deepEqual(
-        answer.body.destinations.map((destination: { kind: string; limit: number }) => [destination.kind, destination.limit]),
+        answer.body.destinations.map((destination: { kind: string; limit: number }) => [
+          destination.kind,
+          destination.limit,
+        ]),
         [
           ['robot', 4096],
           ['app', 2048],
@@ -384,14 +497,21 @@ describe('admin API: preview', () => {
   });
 
   test('an Alertmanager payload previews too', async () => {
-    const answer = await call(h, 'POST', '/rules/critical/preview', { body: { source: 'alertmanager', payload: fixture('alertmanager-firing.json') } });
+    const answer = await call(h, 'POST', '/rules/critical/preview', {
+      body: { source: 'alertmanager', payload: fixture('alertmanager-firing.json') },
+    });
     assert.equal(answer.status, 200);
     assert.ok(answer.body.matched > 0);
   });
 
   test('says so when no alert matches the rule', async () => {
-    await call(h, 'POST', '/rules', { body: { uid: 'only-info', name: 'x', services: ['ops'], match: { severities: ['info'] } } });
-    const answer = await call(h, 'POST', '/rules/only-info/preview', { body: { payload: fixture('grafana-firing.json') }, headers: { 'accept-language': 'zh-CN' } });
+    await call(h, 'POST', '/rules', {
+      body: { uid: 'only-info', name: 'x', services: ['ops'], match: { severities: ['info'] } },
+    });
+    const answer = await call(h, 'POST', '/rules/only-info/preview', {
+      body: { payload: fixture('grafana-firing.json') },
+      headers: { 'accept-language': 'zh-CN' },
+    });
     assert.equal(answer.status, 200);
     assert.equal(answer.body.matched, 0);
     assert.deepEqual(answer.body.destinations, []);
@@ -417,7 +537,11 @@ describe('admin API: delivery log', () => {
     h = await startHarness({
       provisioning: (wecom) => {
         const content = defaultProvisioning(wecom);
-        content.services.push({ uid: 'broken', name: '坏服务', robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl(REMOVED_KEY) }] } as never);
+        content.services.push({
+          uid: 'broken',
+          name: '坏服务',
+          robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl(REMOVED_KEY) }],
+        } as never);
         content.rules.push({ uid: 'to-broken', name: '坏规则', services: ['broken'] });
         return content;
       },
@@ -441,7 +565,10 @@ describe('admin API: delivery log', () => {
 
   test('lists deliveries newest first, and pages through them with a cursor', async () => {
     const all = idsOf(await list());
-    assert.deepEqual(all, [...ids.First, ...ids.Second, ...ids.Third].sort((a, b) => b - a));
+    assert.deepEqual(
+      all,
+      [...ids.First, ...ids.Second, ...ids.Third].sort((a, b) => b - a)
+    );
     const paged: number[] = [];
     let cursor: number | null = null;
     do {
@@ -556,11 +683,14 @@ describe('admin API: status and OpenAPI document', () => {
     assert.equal(response.status, 200);
     const document = await response.json();
     assert.match(document.openapi, /^3\./);
-    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v1/, '')}`)
+    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v1/, '')}`)
     );
     assert.deepEqual(documented.sort(), [...ROUTES].sort());
-    for (const operation of Object.values(document.paths as Record<string, Record<string, { summary?: string }>>).flatMap((methods) => Object.values(methods))) {
+    for (const operation of Object.values(
+      document.paths as Record<string, Record<string, { summary?: string }>>
+    ).flatMap((methods) => Object.values(methods))) {
       assert.ok(operation.summary, 'every operation has a summary');
     }
     assert.deepEqual(document.security, [{ adminToken: [] }]);
@@ -568,7 +698,9 @@ describe('admin API: status and OpenAPI document', () => {
     assert.deepEqual(service.required, ['uid', 'name']);
     assert.equal(service.properties.app.properties.corpId.pattern, '^[A-Za-z0-9]{4,64}$');
     assert.equal(service.properties.app.properties.agentId.exclusiveMinimum, true, 'OpenAPI 3.0 style');
-    const query = document.paths['/api/v1/deliveries'].get.parameters.map((parameter: { in: string; name: string }) => `${parameter.in}:${parameter.name}`);
+    const query = document.paths['/api/v1/deliveries'].get.parameters.map(
+      (parameter: { in: string; name: string }) => `${parameter.in}:${parameter.name}`
+    );
     for (const name of ['status', 'rule', 'service', 'destination', 'since', 'until', 'cursor', 'limit']) {
       assert.ok(query.includes(`query:${name}`), `GET /deliveries documents ?${name}`);
     }
@@ -577,7 +709,9 @@ describe('admin API: status and OpenAPI document', () => {
   test('every documented route is served', async () => {
     for (const route of ROUTES) {
       const [method, path] = route.split(' ');
-      const answer = await call(h, method, path.replace('{uid}', 'no-such-uid').replace('{id}', '999'), { body: method === 'POST' || method === 'PUT' ? {} : undefined });
+      const answer = await call(h, method, path.replace('{uid}', 'no-such-uid').replace('{id}', '999'), {
+        body: method === 'POST' || method === 'PUT' ? {} : undefined,
+      });
       assert.doesNotMatch(String(answer.body?.message), /^no route/, route);
       assert.ok(answer.status < 500, `${route}: ${answer.status}`);
     }

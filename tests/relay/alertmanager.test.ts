@@ -51,7 +51,12 @@ receivers:
   amUrl = `http://127.0.0.1:${port}`;
   alertmanager = spawn(
     BINARY,
-    [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
     { stdio: 'ignore' }
   );
   await h.until(async () => {
@@ -68,23 +73,38 @@ after(async () => {
   await h?.close();
 });
 
-test('Alertmanager firing and resolved notifications arrive in WeCom', { skip: !available && `${BINARY} is not installed` }, async () => {
-  const alert = {
-    labels: { alertname: 'DiskFull', instance: 'node-7:9100', severity: 'critical' },
-    annotations: { summary: '磁盘使用率 96%', description: '/data 分区即将写满' },
-    generatorURL: 'http://prometheus.example.com/graph?g0.expr=disk',
-  };
-  const post = (body: object[]) =>
-    fetch(`${amUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal((await post([{ ...alert, startsAt: new Date().toISOString() }])).status, 200);
+test(
+  'Alertmanager firing and resolved notifications arrive in WeCom',
+  { skip: !available && `${BINARY} is not installed` },
+  async () => {
+    const alert = {
+      labels: { alertname: 'DiskFull', instance: 'node-7:9100', severity: 'critical' },
+      annotations: { summary: '磁盘使用率 96%', description: '/data 分区即将写满' },
+      generatorURL: 'http://prometheus.example.com/graph?g0.expr=disk',
+    };
+    const post = (body: object[]) =>
+      fetch(`${amUrl}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    assert.equal((await post([{ ...alert, startsAt: new Date().toISOString() }])).status, 200);
 
-  await h.until(() => robotTexts(h.wecom).some((text) => text.includes('磁盘使用率 96%')), 20_000);
-  await h.until(() => h.wecom.appMessages('zhangsan').length > 0, 10_000);
+    await h.until(() => robotTexts(h.wecom).some((text) => text.includes('磁盘使用率 96%')), 20_000);
+    await h.until(() => h.wecom.appMessages('zhangsan').length > 0, 10_000);
 
-  assert.equal((await post([{ ...alert, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date().toISOString() }])).status, 200);
-  await h.until(() => robotTexts(h.wecom).filter((text) => text.includes('DiskFull')).length >= 2, 20_000);
-  const texts = robotTexts(h.wecom).filter((text) => text.includes('DiskFull'));
-  assert.ok(texts[texts.length - 1].includes('info'), 'the last message is the resolved one (green)');
-  const sent = await h.relay.context.storage.listDeliveries({ status: 'sent', limit: 10 });
-  assert.ok(sent.every((delivery) => delivery.group.source === 'alertmanager'));
-});
+    assert.equal(
+      (
+        await post([
+          { ...alert, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date().toISOString() },
+        ])
+      ).status,
+      200
+    );
+    await h.until(() => robotTexts(h.wecom).filter((text) => text.includes('DiskFull')).length >= 2, 20_000);
+    const texts = robotTexts(h.wecom).filter((text) => text.includes('DiskFull'));
+    assert.ok(texts[texts.length - 1].includes('info'), 'the last message is the resolved one (green)');
+    const sent = await h.relay.context.storage.listDeliveries({ status: 'sent', limit: 10 });
+    assert.ok(sent.every((delivery) => delivery.group.source === 'alertmanager'));
+  }
+);

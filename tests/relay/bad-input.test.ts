@@ -17,10 +17,23 @@ interface Case {
   expect: number;
 }
 
-const SERVICE_ROUTES = ['GET /services/{uid}', 'PUT /services/{uid}', 'DELETE /services/{uid}', 'POST /services/{uid}/test'];
+const SERVICE_ROUTES = [
+  'GET /services/{uid}',
+  'PUT /services/{uid}',
+  'DELETE /services/{uid}',
+  'POST /services/{uid}/test',
+];
 const RULE_ROUTES = ['GET /rules/{uid}', 'PUT /rules/{uid}', 'DELETE /rules/{uid}', 'POST /rules/{uid}/preview'];
 const DELIVERY_ROUTES = ['GET /deliveries/{id}', 'POST /deliveries/{id}/retry'];
-const OTHER_ROUTES = ['GET /services', 'POST /services', 'GET /rules', 'POST /rules', 'GET /deliveries', 'GET /status', 'POST /provisioning/reload'];
+const OTHER_ROUTES = [
+  'GET /services',
+  'POST /services',
+  'GET /rules',
+  'POST /rules',
+  'GET /deliveries',
+  'GET /status',
+  'POST /provisioning/reload',
+];
 const ALL_ROUTES = [...SERVICE_ROUTES, ...RULE_ROUTES, ...DELIVERY_ROUTES, ...OTHER_ROUTES];
 
 const long = (length: number) => 'x'.repeat(length);
@@ -37,7 +50,17 @@ function bodyFor(method: string, body: unknown): unknown {
 
 function authCases(): Case[] {
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  const wrong = [undefined, 'Bearer wrong', `Bearer ${ADMIN_TOKEN}x`, `Bearer ${INGEST_TOKEN}`, 'Bearer', 'Token abc', basic('admin', 'wrong'), 'Basic !!!', long(4000)];
+  const wrong = [
+    undefined,
+    'Bearer wrong',
+    `Bearer ${ADMIN_TOKEN}x`,
+    `Bearer ${INGEST_TOKEN}`,
+    'Bearer',
+    'Token abc',
+    basic('admin', 'wrong'),
+    'Basic !!!',
+    long(4000),
+  ];
   return ALL_ROUTES.flatMap((spec) =>
     wrong.map((authorization) => {
       const { method, path } = route(spec);
@@ -88,8 +111,19 @@ function rawBodyCases(): Case[] {
     { body: 'uid=a&name=b', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: 415 },
     { body: 'x', headers: { 'content-type': 'multipart/form-data; boundary=x' }, expect: 415 },
   ];
-  const writes = ['POST /services', 'PUT /services/{uid}', 'POST /services/{uid}/test', 'POST /rules', 'PUT /rules/{uid}', 'POST /rules/{uid}/preview', 'POST /deliveries/{id}/retry', 'POST /provisioning/reload'];
-  return writes.flatMap((spec) => raw.map((item) => ({ ...route(spec, { uid: spec.includes('rules') ? 'rule' : 'svc' }), ...item })));
+  const writes = [
+    'POST /services',
+    'PUT /services/{uid}',
+    'POST /services/{uid}/test',
+    'POST /rules',
+    'PUT /rules/{uid}',
+    'POST /rules/{uid}/preview',
+    'POST /deliveries/{id}/retry',
+    'POST /provisioning/reload',
+  ];
+  return writes.flatMap((spec) =>
+    raw.map((item) => ({ ...route(spec, { uid: spec.includes('rules') ? 'rule' : 'svc' }), ...item }))
+  );
 }
 
 function serviceBodies(): unknown[] {
@@ -111,10 +145,18 @@ function serviceBodies(): unknown[] {
     { uid: 'svc-x', name: long(10_000), robots: [robot] },
     { uid: 'svc-x', name: '   ', robots: [robot] },
     { uid: 'svc-x', name: 'x', description: long(100_000), robots: [robot] },
-    { uid: 'svc-x', name: 'x', robots: [{ webhookUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${long(5000)}` }] },
+    {
+      uid: 'svc-x',
+      name: 'x',
+      robots: [{ webhookUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${long(5000)}` }],
+    },
     { uid: 'svc-x', name: 'x', robots: Array.from({ length: 51 }, () => robot) },
     { uid: 'svc-x', name: 'x', robots: [{ webhookUrl: 'file:///etc/passwd' }] },
-    { uid: 'svc-x', name: 'x', robots: [{ webhookUrl: 'http://127.0.0.1:22/cgi-bin/webhook/send?key=abcdefgh12345678' }] },
+    {
+      uid: 'svc-x',
+      name: 'x',
+      robots: [{ webhookUrl: 'http://127.0.0.1:22/cgi-bin/webhook/send?key=abcdefgh12345678' }],
+    },
     { uid: 'svc-x', name: 'x', app: [] },
     { uid: 'svc-x', name: 'x', app: { ...app, agentId: 1e20 } },
     { uid: 'svc-x', name: 'x', app: { ...app, agentId: -1 } },
@@ -185,7 +227,10 @@ const json = { 'content-type': 'application/json' };
 function bodyCases(): Case[] {
   const isObject = (body: unknown) => typeof body === 'object' && body !== null && !Array.isArray(body);
   // A PUT body that is not an object cannot carry a version, so it is refused for that first.
-  const put = (path: string, body: unknown): Case => (isObject(body) ? { method: 'PUT', path, body: { ...(body as object), version: 1 }, expect: 400 } : { method: 'PUT', path, body, expect: 428 });
+  const put = (path: string, body: unknown): Case =>
+    isObject(body)
+      ? { method: 'PUT', path, body: { ...(body as object), version: 1 }, expect: 400 }
+      : { method: 'PUT', path, body, expect: 428 };
   return [
     ...serviceBodies().map((body) => ({ method: 'POST', path: '/services', body, expect: 400 })),
     ...serviceBodies().map((body) => put('/services/svc', body)),
@@ -194,7 +239,13 @@ function bodyCases(): Case[] {
     ...previewBodies().map((body) => ({ method: 'POST', path: '/rules/rule/preview', body, expect: 400 })),
     { method: 'POST', path: '/services', body: nested(100_000), headers: json, expect: 400 },
     { method: 'POST', path: '/rules', body: nested(100_000), headers: json, expect: 400 },
-    { method: 'POST', path: '/rules/rule/preview', body: `{"payload":{"alerts":[{"labels":${nested(5_000)}}]}}`, headers: json, expect: 400 },
+    {
+      method: 'POST',
+      path: '/rules/rule/preview',
+      body: `{"payload":{"alerts":[{"labels":${nested(5_000)}}]}}`,
+      headers: json,
+      expect: 400,
+    },
   ];
 }
 
@@ -211,9 +262,19 @@ function versionCases(): Case[] {
     { method: 'PUT', path: '/services/svc', body, headers: { 'if-match': `"${'9'.repeat(30)}"` }, expect: 409 },
     { method: 'DELETE', path: '/services/svc', headers: { 'if-match': '"99"' }, expect: 409 },
     { method: 'DELETE', path: '/services/ops', expect: 409 },
-    { method: 'POST', path: '/services', body: { uid: 'svc', name: 'x', robots: [{ webhookUrl: 'abcdefgh12345678' }] }, expect: 409 },
+    {
+      method: 'POST',
+      path: '/services',
+      body: { uid: 'svc', name: 'x', robots: [{ webhookUrl: 'abcdefgh12345678' }] },
+      expect: 409,
+    },
     { method: 'PUT', path: '/rules/rule', body: { uid: 'rule', name: 'x', services: ['svc'] }, expect: 428 },
-    { method: 'PUT', path: '/rules/critical', body: { uid: 'critical', name: 'x', services: ['ops'], version: 1 }, expect: 409 },
+    {
+      method: 'PUT',
+      path: '/rules/critical',
+      body: { uid: 'critical', name: 'x', services: ['ops'], version: 1 },
+      expect: 409,
+    },
     { method: 'DELETE', path: '/services/svc', headers: { 'if-match': '"1"' }, expect: 409 },
   ];
 }
@@ -258,19 +319,31 @@ describe('bad input to the admin API', () => {
   let pendingId: number;
   before(async () => {
     h = await startHarness();
-    const created = await send({ method: 'POST', path: '/services', body: { uid: 'svc', name: '服务', robots: [{ webhookUrl: 'abcdefgh12345678' }] }, expect: 201 });
+    const created = await send({
+      method: 'POST',
+      path: '/services',
+      body: { uid: 'svc', name: '服务', robots: [{ webhookUrl: 'abcdefgh12345678' }] },
+      expect: 201,
+    });
     assert.equal(created.status, 201);
     // Quiet hours from an hour ago to two hours from now: delivery 1 stays pending, so retrying it is refused.
     const hour = new Date().getUTCHours();
     const at = (offset: number) => `${String((hour + offset + 24) % 24).padStart(2, '0')}:00`;
-    const rule = { uid: 'rule', name: '规则', services: ['svc'], timezone: 'UTC', quietHours: { start: at(-1), end: at(2), allowSeverities: [] } };
+    const rule = {
+      uid: 'rule',
+      name: '规则',
+      services: ['svc'],
+      timezone: 'UTC',
+      quietHours: { start: at(-1), end: at(2), allowSeverities: [] },
+    };
     assert.equal((await send({ method: 'POST', path: '/rules', body: rule, expect: 201 })).status, 201);
     pendingId = (await (await h.post('grafana', 'rule', fixture('grafana-firing.json'))).json()).ids[0];
   });
   after(() => h.close());
 
   async function send(item: Case, language = 'en') {
-    const body = item.body === undefined ? undefined : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
+    const body =
+      item.body === undefined ? undefined : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
     const response = await fetch(`${h.relay.url}/api/v1${item.path}`, {
       method: item.method,
       headers: {
@@ -301,11 +374,22 @@ describe('bad input to the admin API', () => {
         }
         if (answer.status !== item.expect) {
           failures.push(`${what}: ${answer.status} (expected ${item.expect}): ${answer.text.slice(0, 300)}`);
-        } else if (body.statusCode !== answer.status || typeof body.error !== 'string' || typeof body.message !== 'string' || body.message === '') {
+        } else if (
+          body.statusCode !== answer.status ||
+          typeof body.error !== 'string' ||
+          typeof body.message !== 'string' ||
+          body.message === ''
+        ) {
           failures.push(`${what}: not an error body: ${answer.text.slice(0, 300)}`);
         } else if (language === 'zh-CN' && !/[\u4e00-\u9fff]/.test(body.message)) {
           failures.push(`${what}: message not in Chinese: ${body.message.slice(0, 200)}`);
-        } else if (body.problems && !body.problems.every((problem: any) => typeof problem.path === 'string' && typeof problem.message === 'string' && problem.message !== '')) {
+        } else if (
+          body.problems &&
+          !body.problems.every(
+            (problem: any) =>
+              typeof problem.path === 'string' && typeof problem.message === 'string' && problem.message !== ''
+          )
+        ) {
           failures.push(`${what}: problems without path or message: ${JSON.stringify(body.problems).slice(0, 300)}`);
         }
         if (answer.status === 401 && answer.headers.get('www-authenticate') !== 'Bearer realm="wecom-relay admin"') {
@@ -317,10 +401,12 @@ describe('bad input to the admin API', () => {
   }
 
   test('a missing or wrong admin token is 401 on every route', () => check(authCases()));
-  test('an unknown uid or delivery id is 404 on every route that takes one (414 when too long)', () => check(unknownCases()));
+  test('an unknown uid or delivery id is 404 on every route that takes one (414 when too long)', () =>
+    check(unknownCases()));
   test('a body that is not a JSON object is refused on every route that takes a body', () => check(rawBodyCases()));
   test('missing fields, wrong types and oversized values are 400 naming the field', () => check(bodyCases()));
-  test('a write without a version, with a stale one, or to a provisioned object is refused', () => check(versionCases()));
+  test('a write without a version, with a stale one, or to a provisioned object is refused', () =>
+    check(versionCases()));
   test('bad delivery log queries are 400 naming the parameter', () => check(queryCases()));
   test('unknown routes and methods are 404, retrying a pending delivery is 409', async () => {
     assert.equal(pendingId, 1);
@@ -328,7 +414,15 @@ describe('bad input to the admin API', () => {
   });
 
   test('a body over the size limit is 413', async () => {
-    await check([{ method: 'POST', path: '/services', body: JSON.stringify({ uid: 'big', name: long(17 * 1024 * 1024) }), headers: { 'content-type': 'application/json' }, expect: 413 }]);
+    await check([
+      {
+        method: 'POST',
+        path: '/services',
+        body: JSON.stringify({ uid: 'big', name: long(17 * 1024 * 1024) }),
+        headers: { 'content-type': 'application/json' },
+        expect: 413,
+      },
+    ]);
   });
 
   test('after all of it, nothing was created or changed, and nothing failed inside', async () => {

@@ -3,14 +3,22 @@ import { describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
 import { APP, ROBOT_KEY, defaultProvisioning, fixture, robotTexts, startHarness } from '../support/relay-harness';
 
-function group(name: string, options: { status?: 'firing' | 'resolved'; alerts?: number; summary?: string; severity?: string } = {}) {
+function group(
+  name: string,
+  options: { status?: 'firing' | 'resolved'; alerts?: number; summary?: string; severity?: string } = {}
+) {
   const base = fixture('grafana-firing.json');
   const status = options.status ?? 'firing';
   base.groupKey = `{}:{alertname="${name}"}`;
   base.alerts = Array.from({ length: options.alerts ?? 1 }, (_, i) => ({
     ...base.alerts[0],
     status,
-    labels: { ...base.alerts[0].labels, alertname: name, instance: `host-${i}:9100`, severity: options.severity ?? 'critical' },
+    labels: {
+      ...base.alerts[0].labels,
+      alertname: name,
+      instance: `host-${i}:9100`,
+      severity: options.severity ?? 'critical',
+    },
     annotations: { ...base.alerts[0].annotations, summary: options.summary ?? `${name} 摘要 ${i}` },
     fingerprint: `${name}-${i}`,
     endsAt: status === 'resolved' ? '2026-10-12T10:51:03Z' : '0001-01-01T00:00:00Z',
@@ -24,16 +32,30 @@ describe('delivery to WeCom', () => {
     const h = await startHarness();
     try {
       assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'))).status, 202);
-      await h.until(() => robotTexts(h.wecom).length > 0 && h.wecom.appMessages('zhangsan').length > 0 && h.wecom.appMessages('lisi').length > 0);
+      await h.until(
+        () =>
+          robotTexts(h.wecom).length > 0 &&
+          h.wecom.appMessages('zhangsan').length > 0 &&
+          h.wecom.appMessages('lisi').length > 0
+      );
       const [text] = robotTexts(h.wecom);
-      for (const expected of ['内存使用率超过 90%', 'High memory usage', 'High CPU usage', 'color="warning"', 'db-1:9100', 'https://myrunbook.com/runbook/1234']) {
+      for (const expected of [
+        '内存使用率超过 90%',
+        'High memory usage',
+        'High CPU usage',
+        'color="warning"',
+        'db-1:9100',
+        'https://myrunbook.com/runbook/1234',
+      ]) {
         assert.ok(text.includes(expected), `robot message shows ${expected}:\n${text}`);
       }
       assert.match(text, /2026-10-12 15:51:03/, 'start time in Asia/Shanghai (09:51:03+02:00 = 15:51:03+08:00)');
       const app = h.wecom.appMessages('zhangsan')[0];
       assert.equal(app.msgtype, 'markdown');
       assert.ok(utf8Bytes((app.body.markdown as { content: string }).content) <= 2048);
-      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'sent', limit: 10 })).length === 2);
+      await h.until(
+        async () => (await h.relay.context.storage.listDeliveries({ status: 'sent', limit: 10 })).length === 2
+      );
     } finally {
       await h.close();
     }
@@ -42,7 +64,8 @@ describe('delivery to WeCom', () => {
   test('apps can send text or textcard for readers in personal WeChat, within their limits', async () => {
     for (const msgType of ['text', 'textcard'] as const) {
       const h = await startHarness({
-        provisioning: (wecom) => defaultProvisioning(wecom, {}, { robots: [], app: { ...APP, accounts: ['zhangsan'], msgType } }),
+        provisioning: (wecom) =>
+          defaultProvisioning(wecom, {}, { robots: [], app: { ...APP, accounts: ['zhangsan'], msgType } }),
       });
       try {
         await h.post('grafana', 'critical', fixture('grafana-firing.json'));
@@ -109,7 +132,10 @@ describe('delivery to WeCom', () => {
   });
 
   test('robots @mention users in markdown and @mobiles / @all through a companion text message', async () => {
-    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, { mentions: { users: ['zhangsan'], mobiles: ['13800001111'], all: false } }) });
+    const h = await startHarness({
+      provisioning: (wecom) =>
+        defaultProvisioning(wecom, { mentions: { users: ['zhangsan'], mobiles: ['13800001111'], all: false } }),
+    });
     try {
       await h.post('grafana', 'critical', group('Mention'));
       await h.until(() => h.wecom.robotMessages(ROBOT_KEY).length >= 2);
@@ -126,13 +152,20 @@ describe('delivery to WeCom', () => {
   test('a long group is split at alert boundaries with (i/N) markers, each message within 4096 bytes', async () => {
     const h = await startHarness();
     try {
-      await h.post('grafana', 'critical', group('BigGroup', { alerts: 60, summary: '数据库连接数接近上限，请检查连接池配置与慢查询。'.repeat(3) }));
+      await h.post(
+        'grafana',
+        'critical',
+        group('BigGroup', { alerts: 60, summary: '数据库连接数接近上限，请检查连接池配置与慢查询。'.repeat(3) })
+      );
       await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0, 15_000);
       const texts = robotTexts(h.wecom);
       assert.ok(texts.length > 1, 'more than one message');
       texts.forEach((text, index) => {
         assert.ok(utf8Bytes(text) <= 4096, `message ${index} is ${utf8Bytes(text)} bytes`);
-        assert.ok(text.includes(`(${index + 1}/${texts.length})`), `message ${index} carries (${index + 1}/${texts.length})`);
+        assert.ok(
+          text.includes(`(${index + 1}/${texts.length})`),
+          `message ${index} carries (${index + 1}/${texts.length})`
+        );
       });
       const all = texts.join('\n');
       for (let i = 0; i < 60; i++) {
@@ -146,11 +179,18 @@ describe('delivery to WeCom', () => {
 
   test('a permanent errcode fails the delivery at once with a hint', async () => {
     const h = await startHarness({
-      provisioning: (wecom) => defaultProvisioning(wecom, {}, { robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl('removed-robot-key') }], app: undefined }),
+      provisioning: (wecom) =>
+        defaultProvisioning(
+          wecom,
+          {},
+          { robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl('removed-robot-key') }], app: undefined }
+        ),
     });
     try {
       await h.post('grafana', 'critical', group('Gone'));
-      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).length === 1);
+      await h.until(
+        async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).length === 1
+      );
       const [failed] = await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 });
       assert.equal(failed.lastErrcode, 93000);
       assert.match(failed.lastError ?? '', /机器人/);
@@ -168,11 +208,16 @@ describe('delivery to WeCom', () => {
       h.wecom.inject({ path: 'robot', kind: 'busy', times: 1 });
       await h.post('grafana', 'critical', group('Flaky'));
       await h.until(() => robotTexts(h.wecom).some((text) => text.includes('Flaky')), 20_000);
-      const [robotDelivery] = (await h.relay.context.storage.listDeliveries({ limit: 5 })).filter((d) => d.kind === 'robot');
+      const [robotDelivery] = (await h.relay.context.storage.listDeliveries({ limit: 5 })).filter(
+        (d) => d.kind === 'robot'
+      );
       await h.until(async () => (await h.relay.context.storage.getDelivery(robotDelivery.id))!.status === 'sent');
       const attempts = await h.relay.context.storage.listAttempts(robotDelivery.id);
       assert.equal(attempts.length, 4, 'three failures, then success');
-      assert.deepEqual(attempts.map((attempt) => attempt.ok), [false, false, false, true]);
+      assert.deepEqual(
+        attempts.map((attempt) => attempt.ok),
+        [false, false, false, true]
+      );
     } finally {
       await h.close();
     }
@@ -183,8 +228,16 @@ describe('delivery to WeCom', () => {
     try {
       h.wecom.inject({ path: 'robot', kind: 'http500', times: 1000 });
       await h.post('grafana', 'critical', group('Stuck'));
-      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).some((d) => d.kind === 'robot'), 15_000);
-      const [failed] = (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).filter((d) => d.kind === 'robot');
+      await h.until(
+        async () =>
+          (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).some(
+            (d) => d.kind === 'robot'
+          ),
+        15_000
+      );
+      const [failed] = (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).filter(
+        (d) => d.kind === 'robot'
+      );
       assert.match(failed.lastError ?? '', /expired/);
     } finally {
       await h.close();
@@ -196,7 +249,9 @@ describe('delivery to WeCom', () => {
     try {
       h.wecom.setTrustedIp({ egressIp: '203.0.113.7' });
       await h.post('grafana', 'critical', group('Untrusted'));
-      await h.until(async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).length === 1);
+      await h.until(
+        async () => (await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 })).length === 1
+      );
       const [failed] = await h.relay.context.storage.listDeliveries({ status: 'failed', limit: 5 });
       assert.equal(failed.lastErrcode, 60020);
       assert.match(failed.lastError ?? '', /203\.0\.113\.7/);
@@ -237,8 +292,13 @@ describe('delivery to WeCom', () => {
       const received = h.wecom.appMessages('zhangsan').length;
       assert.ok(received <= 30, `${received} messages within the first minute`);
       assert.deepEqual(h.wecom.dropped(), [], 'WeCom silently dropped nothing');
-      const all = h.wecom.appMessages('zhangsan').map((message) => JSON.stringify(message.body)).join('\n');
-      const delivered = Array.from({ length: 90 }, (_, i) => `AppStorm${i}`).filter((name) => new RegExp(`${name}(?!\\d)`).test(all));
+      const all = h.wecom
+        .appMessages('zhangsan')
+        .map((message) => JSON.stringify(message.body))
+        .join('\n');
+      const delivered = Array.from({ length: 90 }, (_, i) => `AppStorm${i}`).filter((name) =>
+        new RegExp(`${name}(?!\\d)`).test(all)
+      );
       const stats = await h.relay.context.storage.queueStats();
       assert.ok(delivered.length === 90 || stats.pending > 0, 'what is not delivered yet is still queued');
     } finally {

@@ -19,7 +19,26 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function mutate(value: Json, random: () => number, depth = 0): Json {
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
-  const odd: Json[] = [null, 0, -1, 1e308, '', 'x'.repeat(5000), '0001-01-01T00:00:00Z', 'firing', 'resolved', '\u0000', '💥测试', [], {}, true, { '': null }, [[[]]], '<@all>', 'javascript:alert(1)'];
+  const odd: Json[] = [
+    null,
+    0,
+    -1,
+    1e308,
+    '',
+    'x'.repeat(5000),
+    '0001-01-01T00:00:00Z',
+    'firing',
+    'resolved',
+    '\u0000',
+    '💥测试',
+    [],
+    {},
+    true,
+    { '': null },
+    [[[]]],
+    '<@all>',
+    'javascript:alert(1)',
+  ];
   if (random() < 0.08) {
     return pick(odd);
   }
@@ -85,7 +104,9 @@ test(`${ITERATIONS} mutated Grafana and Alertmanager bodies get no 5xx`, async (
       const response = await h.post(seed.source, 'critical', text);
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (response.status >= 500) {
-        failures.push(`#${index} ${response.status}: ${(await response.text()).slice(0, 200)} for ${text.slice(0, 300)}`);
+        failures.push(
+          `#${index} ${response.status}: ${(await response.text()).slice(0, 200)} for ${text.slice(0, 300)}`
+        );
       } else {
         await response.arrayBuffer();
       }
@@ -93,6 +114,9 @@ test(`${ITERATIONS} mutated Grafana and Alertmanager bodies get no 5xx`, async (
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   assert.deepEqual(failures, [], `5xx answers: ${failures.slice(0, 5).join('\n')}`);
-  assert.ok((statuses.get(202) ?? 0) > ITERATIONS / 10, `a good share is still accepted: ${JSON.stringify([...statuses])}`);
+  assert.ok(
+    (statuses.get(202) ?? 0) > ITERATIONS / 10,
+    `a good share is still accepted: ${JSON.stringify([...statuses])}`
+  );
   assert.ok((statuses.get(400) ?? 0) > ITERATIONS / 20, `and a good share refused: ${JSON.stringify([...statuses])}`);
 });

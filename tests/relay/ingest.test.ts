@@ -13,7 +13,11 @@ describe('ingest endpoints', () => {
           uid: 'signed',
           name: '签名规则',
           services: ['ops'],
-          hmac: { secret: 'hmac-secret', header: 'X-Grafana-Alerting-Signature', timestampHeader: 'X-Grafana-Alerting-Timestamp' },
+          hmac: {
+            secret: 'hmac-secret',
+            header: 'X-Grafana-Alerting-Signature',
+            timestampHeader: 'X-Grafana-Alerting-Timestamp',
+          },
         } as never);
         return content;
       },
@@ -40,8 +44,15 @@ describe('ingest endpoints', () => {
   });
 
   test('refuses a missing or wrong token with 401', async () => {
-    assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'), { authorization: 'Bearer nope' })).status, 401);
-    const noAuth = await fetch(`${h.relay.url}/hooks/grafana/critical`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(
+      (await h.post('grafana', 'critical', fixture('grafana-firing.json'), { authorization: 'Bearer nope' })).status,
+      401
+    );
+    const noAuth = await fetch(`${h.relay.url}/hooks/grafana/critical`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(noAuth.status, 401);
   });
 
@@ -52,7 +63,9 @@ describe('ingest endpoints', () => {
   });
 
   test('answers 415 for a body that is not JSON', async () => {
-    const response = await h.post('grafana', 'critical', 'alertname=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await h.post('grafana', 'critical', 'alertname=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     assert.equal(response.status, 415);
   });
 
@@ -80,16 +93,25 @@ describe('ingest endpoints', () => {
     const raw = JSON.stringify(fixture('grafana-firing.json'));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = crypto.createHmac('sha256', 'hmac-secret').update(`${timestamp}:${raw}`).digest('hex');
-    const ok = await h.post('grafana', 'signed', raw, { 'X-Grafana-Alerting-Signature': signature, 'X-Grafana-Alerting-Timestamp': timestamp });
+    const ok = await h.post('grafana', 'signed', raw, {
+      'X-Grafana-Alerting-Signature': signature,
+      'X-Grafana-Alerting-Timestamp': timestamp,
+    });
     assert.equal(ok.status, 202);
 
-    const tampered = await h.post('grafana', 'signed', raw.replace('内存', '硬盘'), { 'X-Grafana-Alerting-Signature': signature, 'X-Grafana-Alerting-Timestamp': timestamp });
+    const tampered = await h.post('grafana', 'signed', raw.replace('内存', '硬盘'), {
+      'X-Grafana-Alerting-Signature': signature,
+      'X-Grafana-Alerting-Timestamp': timestamp,
+    });
     assert.equal(tampered.status, 401);
     assert.match((await tampered.json()).message, /signature does not match/);
 
     const old = String(Math.floor(Date.now() / 1000) - 600);
     const oldSignature = crypto.createHmac('sha256', 'hmac-secret').update(`${old}:${raw}`).digest('hex');
-    const replayed = await h.post('grafana', 'signed', raw, { 'X-Grafana-Alerting-Signature': oldSignature, 'X-Grafana-Alerting-Timestamp': old });
+    const replayed = await h.post('grafana', 'signed', raw, {
+      'X-Grafana-Alerting-Signature': oldSignature,
+      'X-Grafana-Alerting-Timestamp': old,
+    });
     assert.equal(replayed.status, 401);
 
     const unsigned = await h.post('grafana', 'signed', raw);

@@ -9,12 +9,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/relay/logger';
-import { ADMIN_TOKEN, APP, INGEST_TOKEN, ROBOT_KEY, SECRET_KEY, defaultProvisioning, fixture, startHarness, tempDir, writeProvisioning, type Harness } from '../support/relay-harness';
+import {
+  ADMIN_TOKEN,
+  APP,
+  INGEST_TOKEN,
+  ROBOT_KEY,
+  SECRET_KEY,
+  defaultProvisioning,
+  fixture,
+  startHarness,
+  tempDir,
+  writeProvisioning,
+  type Harness,
+} from '../support/relay-harness';
 import { spawnRelay, type RelayProcess } from '../support/relay-process';
 import { startWecomSimulator, type WecomSimulator } from '../support/wecom-simulator';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TOKENS = { WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN, WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN, WECOM_RELAY_SECRET_KEY: SECRET_KEY };
+const TOKENS = {
+  WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+  WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
+  WECOM_RELAY_SECRET_KEY: SECRET_KEY,
+};
 const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
 
 interface CliResult {
@@ -26,7 +42,10 @@ interface CliResult {
 /** `wecom-relay <args>` as a user runs it, in English unless LANG says otherwise. */
 function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/relay/cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, LANG: 'C', ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/relay/cli.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LANG: 'C', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -45,10 +64,20 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
-async function admin(baseUrl: string, method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}) {
+async function admin(
+  baseUrl: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  headers: Record<string, string> = {}
+) {
   const response = await fetch(`${baseUrl}/api/v1${urlPath}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -74,7 +103,11 @@ describe('wecom-relay validate', () => {
         { uid: 'dba', name: 'DBA', robots: [{ webhookUrl: 'https://evil.example.com/hook' }] },
       ],
     });
-    writeProvisioning(dir, { apiVersion: 1, rules: [{ uid: 'r', name: 'r', services: [], timezone: 'Nowhere/City' }] }, 'rules.yml');
+    writeProvisioning(
+      dir,
+      { apiVersion: 1, rules: [{ uid: 'r', name: 'r', services: [], timezone: 'Nowhere/City' }] },
+      'rules.yml'
+    );
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: 1\nservices: [\n');
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not provisioning: ignored');
     const result = await runCli(['validate', '--provisioning', dir]);
@@ -120,13 +153,31 @@ describe('wecom-relay serve', () => {
     const dir = path.join(dataDir, 'provisioning');
     const wecom = await fakeWecom();
     writeProvisioning(dir, defaultProvisioning(wecom, { services: ['ops', 'missing'] }));
-    const result = await runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--provisioning', dir, '--wecom-api-base', wecom.baseUrl], TOKENS);
+    const result = await runCli(
+      [
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+        '--provisioning',
+        dir,
+        '--wecom-api-base',
+        wecom.baseUrl,
+      ],
+      TOKENS
+    );
     assert.equal(result.code, 1);
     assert.match(result.stderr, /relay\.yaml: rules\[0\]\.services\[1\]: uses service "missing", which does not exist/);
   });
 
   test('refuses a retention that is not a duration, naming the variable', async () => {
-    const result = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], { ...TOKENS, WECOM_RELAY_RETENTION: 'a month' });
+    const result = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], {
+      ...TOKENS,
+      WECOM_RELAY_RETENTION: 'a month',
+    });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /WECOM_RELAY_RETENTION: "a month" is not a duration \(examples: 90s, 5m, 24h, 30d\)/);
   });
@@ -136,7 +187,10 @@ describe('wecom-relay serve', () => {
     const dataDir = tempDir();
     const dir = path.join(dataDir, 'provisioning');
     writeProvisioning(dir, defaultProvisioning(wecom));
-    const relay = await spawnRelay(['--data-dir', dataDir, '--provisioning', dir, '--wecom-api-base', wecom.baseUrl], TOKENS);
+    const relay = await spawnRelay(
+      ['--data-dir', dataDir, '--provisioning', dir, '--wecom-api-base', wecom.baseUrl],
+      TOKENS
+    );
     running.push(relay);
     try {
       const name = async () => (await admin(relay.url, 'GET', '/services/ops')).body.name;
@@ -146,12 +200,24 @@ describe('wecom-relay serve', () => {
       relay.child.kill('SIGHUP');
       await until(async () => (await name()) === '运维通知（改）', 'the changed name after SIGHUP');
 
-      writeProvisioning(dir, defaultProvisioning(wecom, {}, { name: '不应生效', app: { ...APP, corpId: 'bad corp', accounts: ['zhangsan'] } }));
+      writeProvisioning(
+        dir,
+        defaultProvisioning(
+          wecom,
+          {},
+          { name: '不应生效', app: { ...APP, corpId: 'bad corp', accounts: ['zhangsan'] } }
+        )
+      );
       relay.child.kill('SIGHUP');
-      await until(() => relay.logs.some((line) => line.includes('provisioning reload refused')), 'the refusal in the log');
+      await until(
+        () => relay.logs.some((line) => line.includes('provisioning reload refused')),
+        'the refusal in the log'
+      );
       const entry = JSON.parse(relay.logs.find((line) => line.includes('provisioning reload refused'))!);
       assert.equal(entry.level, 50);
-      assert.deepEqual(entry.problems, [{ path: 'relay.yaml: services[0].app.corpId', message: 'not a WeCom corpId (企业ID)' }]);
+      assert.deepEqual(entry.problems, [
+        { path: 'relay.yaml: services[0].app.corpId', message: 'not a WeCom corpId (企业ID)' },
+      ]);
       assert.equal(await name(), '运维通知（改）', 'nothing changed');
       assert.equal((await fetch(`${relay.url}/healthz`)).status, 200, 'still serving');
       assert.equal(await relay.kill('SIGTERM'), 0);
@@ -176,11 +242,17 @@ describe('wecom-relay serve', () => {
     const answer = await fetch(`${relay.url}/api/v1/status`, { headers: { authorization: `Bearer ${adminToken}` } });
     assert.equal(answer.status, 200, 'the generated admin token works');
 
-    const reload = await fetch(`${relay.url}/api/v1/provisioning/reload`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    const reload = await fetch(`${relay.url}/api/v1/provisioning/reload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     assert.equal(reload.status, 409);
     assert.match((await reload.json()).message, /started without --provisioning/);
     relay.child.kill('SIGHUP');
-    await until(() => relay.logs.some((line) => line.includes('nothing to reload')), 'SIGHUP without a folder is logged');
+    await until(
+      () => relay.logs.some((line) => line.includes('nothing to reload')),
+      'SIGHUP without a folder is logged'
+    );
 
     assert.equal(await relay.kill('SIGTERM'), 0);
     const log = relay.logs.join('\n');
@@ -197,7 +269,10 @@ describe('wecom-relay send-test', () => {
   });
   after(() => h.close());
   const sendTest = (service: string, env: Record<string, string> = {}) =>
-    runCli(['send-test', '--service', service, '--data-dir', h.dataDir, '--wecom-api-base', h.wecom.baseUrl], { ...TOKENS, ...env });
+    runCli(['send-test', '--service', service, '--data-dir', h.dataDir, '--wecom-api-base', h.wecom.baseUrl], {
+      ...TOKENS,
+      ...env,
+    });
 
   test('sends to every destination of a service and prints ok for each', async () => {
     const result = await sendTest('ops');
@@ -230,7 +305,15 @@ describe('wecom-relay send-test', () => {
 
   test("without the relay's data key or database, says what is missing and leaves the data dir alone", async () => {
     const before = fs.readdirSync(h.dataDir).sort();
-    const keyless = await runCli(['send-test', '--service', 'ops', '--data-dir', h.dataDir, '--wecom-api-base', h.wecom.baseUrl]);
+    const keyless = await runCli([
+      'send-test',
+      '--service',
+      'ops',
+      '--data-dir',
+      h.dataDir,
+      '--wecom-api-base',
+      h.wecom.baseUrl,
+    ]);
     assert.equal(keyless.code, 1);
     assert.match(keyless.stderr, /set WECOM_RELAY_SECRET_KEY to the relay's key; there is no .*secret\.key/);
     assert.deepEqual(fs.readdirSync(h.dataDir).sort(), before, 'no key or token generated into the relay data dir');
@@ -238,7 +321,10 @@ describe('wecom-relay send-test', () => {
     const elsewhere = path.join(tempDir(), 'not-the-data-dir');
     const wrongDir = await runCli(['send-test', '--service', 'ops', '--data-dir', elsewhere], TOKENS);
     assert.equal(wrongDir.code, 1);
-    assert.match(wrongDir.stderr, /no relay database at .*not-the-data-dir\/wecom-relay\.db: pass the relay's --data-dir/);
+    assert.match(
+      wrongDir.stderr,
+      /no relay database at .*not-the-data-dir\/wecom-relay\.db: pass the relay's --data-dir/
+    );
     assert.equal(fs.existsSync(elsewhere), false, 'no empty database created');
   });
 
@@ -273,7 +359,10 @@ describe('probes and metrics', () => {
       };
 
       assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'))).status, 202);
-      assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'), { authorization: 'Bearer wrong' })).status, 401);
+      assert.equal(
+        (await h.post('grafana', 'critical', fixture('grafana-firing.json'), { authorization: 'Bearer wrong' })).status,
+        401
+      );
       assert.equal((await h.post('alertmanager', 'nope', fixture('alertmanager-firing.json'))).status, 404);
       assert.equal((await h.post('grafana', 'critical', '{"alerts": [')).status, 400);
       await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0);
@@ -320,14 +409,36 @@ describe('secrets', () => {
   test('the logger redacts secret fields, and robot keys and tokens in URLs and errors', () => {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (line: string) => lines.push(line) });
-    logger.info({ secret: APP.secret, app: { corpId: APP.corpId, secret: APP.secret }, robot: { webhookUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY}` } }, 'fields');
-    logger.info({ req: { method: 'GET', url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=${APP.secret}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } } }, 'request');
-    logger.error({ err: new Error(`POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY} failed`) }, 'error');
+    logger.info(
+      {
+        secret: APP.secret,
+        app: { corpId: APP.corpId, secret: APP.secret },
+        robot: { webhookUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY}` },
+      },
+      'fields'
+    );
+    logger.info(
+      {
+        req: {
+          method: 'GET',
+          url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=${APP.secret}`,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        },
+      },
+      'request'
+    );
+    logger.error(
+      { err: new Error(`POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY} failed`) },
+      'error'
+    );
     const [fields, request, error] = lines.map((line) => JSON.parse(line));
     assert.deepEqual(fields.app, { corpId: APP.corpId, secret: '[REDACTED]' });
     assert.equal(fields.secret, '[REDACTED]');
     assert.equal(fields.robot.webhookUrl, '[REDACTED]');
-    assert.deepEqual(request.req, { method: 'GET', url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=[REDACTED]` });
+    assert.deepEqual(request.req, {
+      method: 'GET',
+      url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=[REDACTED]`,
+    });
     assert.match(error.err.message, /send\?key=\[REDACTED\] failed$/);
     const text = lines.join('');
     for (const secret of [APP.secret, ROBOT_KEY, ADMIN_TOKEN]) {
@@ -339,7 +450,16 @@ describe('secrets', () => {
     const hmacSecret = 'hmac-secret-for-the-scan-0123';
     const otherKey = 'e5f6a7b8-4444-4bc4-97a0-0ec2sifa5eee';
     const otherAppSecret = 'second-app-secret-for-the-scan';
-    const secrets = { ROBOT_KEY, otherKey, appSecret: APP.secret, otherAppSecret, hmacSecret, ADMIN_TOKEN, INGEST_TOKEN, SECRET_KEY };
+    const secrets = {
+      ROBOT_KEY,
+      otherKey,
+      appSecret: APP.secret,
+      otherAppSecret,
+      hmacSecret,
+      ADMIN_TOKEN,
+      INGEST_TOKEN,
+      SECRET_KEY,
+    };
     const h = await startHarness();
     const bodies: string[] = [];
     let running: StoredFile[] = [];
@@ -358,11 +478,36 @@ describe('secrets', () => {
         app: { corpId: 'wwsecondcorp', agentId: 1000005, secret: otherAppSecret, accounts: ['wangwu'] },
       };
       assert.equal((await call('POST', '/services', service)).status, 201);
-      assert.equal((await call('POST', '/services', { ...service, uid: 'scan-bad', app: { ...service.app, corpId: '!' } })).status, 400);
-      const bad = { ...service, uid: 'scan-bad', robots: [{ webhookUrl: `https://evil.example.com/cgi-bin/webhook/send?key=${otherKey}` }] };
+      assert.equal(
+        (await call('POST', '/services', { ...service, uid: 'scan-bad', app: { ...service.app, corpId: '!' } })).status,
+        400
+      );
+      const bad = {
+        ...service,
+        uid: 'scan-bad',
+        robots: [{ webhookUrl: `https://evil.example.com/cgi-bin/webhook/send?key=${otherKey}` }],
+      };
       assert.equal((await call('POST', '/services', bad, { 'accept-language': 'zh-CN' })).status, 400);
-      assert.equal((await call('POST', '/rules', { uid: 'scan-rule', name: '扫描规则', services: ['scan-service', 'ops'], hmac: { secret: hmacSecret } })).status, 201);
-      for (const urlPath of ['/services', '/services/ops', '/services/scan-service', '/rules', '/rules/scan-rule', '/rules/critical', '/status']) {
+      assert.equal(
+        (
+          await call('POST', '/rules', {
+            uid: 'scan-rule',
+            name: '扫描规则',
+            services: ['scan-service', 'ops'],
+            hmac: { secret: hmacSecret },
+          })
+        ).status,
+        201
+      );
+      for (const urlPath of [
+        '/services',
+        '/services/ops',
+        '/services/scan-service',
+        '/rules',
+        '/rules/scan-rule',
+        '/rules/critical',
+        '/status',
+      ]) {
         assert.equal((await call('GET', urlPath)).status, 200);
       }
       const shown = await call('GET', '/services/scan-service');
@@ -376,7 +521,10 @@ describe('secrets', () => {
 
       const raw = JSON.stringify(fixture('grafana-firing.json'));
       const signature = crypto.createHmac('sha256', hmacSecret).update(raw).digest('hex');
-      assert.equal((await h.post('grafana', 'scan-rule', raw, { 'X-Grafana-Alerting-Signature': signature })).status, 202);
+      assert.equal(
+        (await h.post('grafana', 'scan-rule', raw, { 'X-Grafana-Alerting-Signature': signature })).status,
+        202
+      );
       assert.equal((await h.post('grafana', 'scan-rule', raw, { 'X-Grafana-Alerting-Signature': 'bad' })).status, 401);
       await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0);
       const deliveries = await call('GET', '/deliveries');
@@ -387,7 +535,11 @@ describe('secrets', () => {
       const file = path.join(h.provisioningDir, 'relay.yaml');
       const good = fs.readFileSync(file, 'utf8');
       fs.writeFileSync(file, good.replace(`secret: ${APP.secret}`, `secret: ${APP.secret}: x`));
-      assert.equal((await call('POST', '/provisioning/reload')).status, 400, 'a syntax error on the line with the app secret');
+      assert.equal(
+        (await call('POST', '/provisioning/reload')).status,
+        400,
+        'a syntax error on the line with the app secret'
+      );
       fs.writeFileSync(file, good);
       bodies.push(await (await fetch(`${h.relay.url}/api/v1/openapi.json`)).text());
       bodies.push(await (await fetch(`${h.relay.url}/metrics`)).text());
@@ -414,7 +566,9 @@ describe('secrets', () => {
     const log = fs.readFileSync(h.logFile, 'utf8');
     assert.match(log, /scan-service\/test/, 'the scan reads the log');
     for (const [name, secret] of Object.entries(secrets)) {
-      bodies.forEach((body, index) => assert.ok(!body.includes(secret), `${name} in admin response #${index}: ${body.slice(0, 200)}`));
+      bodies.forEach((body, index) =>
+        assert.ok(!body.includes(secret), `${name} in admin response #${index}: ${body.slice(0, 200)}`)
+      );
       assert.ok(!log.includes(secret), `${name} in the relay log`);
       for (const { name: file, bytes } of [...running, ...closed]) {
         assert.ok(!bytes.includes(secret), `${name} in plaintext in ${file}`);

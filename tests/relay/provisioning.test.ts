@@ -4,7 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { stringify } from 'yaml';
-import { ADMIN_TOKEN, APP, ROBOT_KEY, defaultProvisioning, startHarness, tempDir, writeProvisioning, type Harness } from '../support/relay-harness';
+import {
+  ADMIN_TOKEN,
+  APP,
+  ROBOT_KEY,
+  defaultProvisioning,
+  startHarness,
+  tempDir,
+  writeProvisioning,
+  type Harness,
+} from '../support/relay-harness';
 
 const DBA_KEY = 'd4e5f6a7-3333-4bc4-97a0-0ec2sifa5ddd';
 
@@ -13,10 +22,19 @@ interface Answer {
   body: any;
 }
 
-async function call(h: Harness, method: string, urlPath: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  h: Harness,
+  method: string,
+  urlPath: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {}
+): Promise<Answer> {
   const response = await fetch(`${h.relay.url}/api/v1${urlPath}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
@@ -25,9 +43,11 @@ async function call(h: Harness, method: string, urlPath: string, options: { body
 
 describe('provisioning reload', () => {
   let h: Harness;
-  const reload = (language = 'en') => call(h, 'POST', '/provisioning/reload', { headers: { 'accept-language': language } });
+  const reload = (language = 'en') =>
+    call(h, 'POST', '/provisioning/reload', { headers: { 'accept-language': language } });
   const paths = (answer: Answer) => answer.body.problems.map((problem: { path: string }) => problem.path);
-  const problemAt = (answer: Answer, at: string) => answer.body.problems.find((problem: { path: string }) => problem.path === at)?.message;
+  const problemAt = (answer: Answer, at: string) =>
+    answer.body.problems.find((problem: { path: string }) => problem.path === at)?.message;
 
   /** Replaces the folder's files with these (name → content). */
   function writeFiles(files: Record<string, object | string>) {
@@ -51,7 +71,11 @@ describe('provisioning reload', () => {
 
   test('applies added, changed and removed objects, and says how many', async () => {
     const content = defaultProvisioning(h.wecom, {}, { name: '运维通知（新）' });
-    content.services.push({ uid: 'dba', name: 'DBA', robots: [{ groups: 'DBA群', webhookUrl: h.wecom.robotUrl(DBA_KEY) }] } as never);
+    content.services.push({
+      uid: 'dba',
+      name: 'DBA',
+      robots: [{ groups: 'DBA群', webhookUrl: h.wecom.robotUrl(DBA_KEY) }],
+    } as never);
     content.rules.push({ uid: 'slow-query', name: '慢查询', services: ['dba'] });
     writeFiles({ 'relay.yaml': content });
     const applied = await reload();
@@ -74,14 +98,24 @@ describe('provisioning reload', () => {
       'a.yaml': defaultProvisioning(h.wecom, {}, { name: '不应生效的改名' }),
       'b.yaml': {
         apiVersion: 1,
-        services: [{ uid: 'bad', name: 'x', app: { corpId: 'not a corp', agentId: -1, secret: 's', accounts: ['zhangsan'] } }],
+        services: [
+          { uid: 'bad', name: 'x', app: { corpId: 'not a corp', agentId: -1, secret: 's', accounts: ['zhangsan'] } },
+        ],
         rules: [{ uid: 'bad-rule', name: 'x', services: [], language: 'fr' }],
       },
     });
     const refused = await reload();
     assert.equal(refused.status, 400);
-    assert.deepEqual(paths(refused).sort(), ['b.yaml: rules[0].language', 'b.yaml: rules[0].services', 'b.yaml: services[0].app.agentId', 'b.yaml: services[0].app.corpId']);
-    assert.match(refused.body.message, /^provisioning refused, nothing changed: .*b\.yaml: services\[0\]\.app\.corpId: not a WeCom corpId/);
+    assert.deepEqual(paths(refused).sort(), [
+      'b.yaml: rules[0].language',
+      'b.yaml: rules[0].services',
+      'b.yaml: services[0].app.agentId',
+      'b.yaml: services[0].app.corpId',
+    ]);
+    assert.match(
+      refused.body.message,
+      /^provisioning refused, nothing changed: .*b\.yaml: services\[0\]\.app\.corpId: not a WeCom corpId/
+    );
 
     const after = (await call(h, 'GET', '/services/ops')).body;
     assert.equal(after.name, before.name);
@@ -90,7 +124,14 @@ describe('provisioning reload', () => {
   });
 
   test('says why in Chinese when asked', async () => {
-    writeFiles({ 'relay.yaml': { apiVersion: 1, services: [{ uid: 'bad', name: 'x', app: { corpId: 'not a corp', agentId: 1, secret: 's', accounts: ['zhangsan'] } }] } });
+    writeFiles({
+      'relay.yaml': {
+        apiVersion: 1,
+        services: [
+          { uid: 'bad', name: 'x', app: { corpId: 'not a corp', agentId: 1, secret: 's', accounts: ['zhangsan'] } },
+        ],
+      },
+    });
     const refused = await reload('zh-CN');
     assert.equal(refused.status, 400);
     assert.match(refused.body.message, /^配置文件有误，未做任何修改：relay\.yaml: services\[0\]\.app\.corpId/);
@@ -105,7 +146,10 @@ describe('provisioning reload', () => {
   });
 
   test('a file may not remove a service that a rule made through the API still uses', async () => {
-    assert.equal((await call(h, 'POST', '/rules', { body: { uid: 'api-rule', name: 'API 规则', services: ['ops'] } })).status, 201);
+    assert.equal(
+      (await call(h, 'POST', '/rules', { body: { uid: 'api-rule', name: 'API 规则', services: ['ops'] } })).status,
+      201
+    );
     try {
       writeFiles({ 'relay.yaml': { apiVersion: 1 } });
       const refused = await reload();
@@ -119,9 +163,17 @@ describe('provisioning reload', () => {
   });
 
   test('deleteServices and deleteRules remove objects, also ones made through the API', async () => {
-    await call(h, 'POST', '/services', { body: { uid: 'old-service', name: 'old', robots: [{ webhookUrl: DBA_KEY }] } });
+    await call(h, 'POST', '/services', {
+      body: { uid: 'old-service', name: 'old', robots: [{ webhookUrl: DBA_KEY }] },
+    });
     await call(h, 'POST', '/rules', { body: { uid: 'old-rule', name: 'old', services: ['old-service'] } });
-    writeFiles({ 'relay.yaml': { ...defaultProvisioning(h.wecom), deleteServices: [{ uid: 'old-service' }], deleteRules: [{ uid: 'old-rule' }] } });
+    writeFiles({
+      'relay.yaml': {
+        ...defaultProvisioning(h.wecom),
+        deleteServices: [{ uid: 'old-service' }],
+        deleteRules: [{ uid: 'old-rule' }],
+      },
+    });
     assert.deepEqual((await reload()).body, { ok: true, changed: 0, removed: 2, unchanged: 2 });
     assert.equal((await call(h, 'GET', '/services/old-service')).status, 404);
     assert.equal((await call(h, 'GET', '/rules/old-rule')).status, 404);
@@ -136,7 +188,9 @@ describe('provisioning reload', () => {
         {},
         {
           description: '每月 $$5 的机器人',
-          robots: [{ groups: '运维群', webhookUrl: `${h.wecom.baseUrl}/cgi-bin/webhook/send?key=$__env{OPS_ROBOT_KEY}` }],
+          robots: [
+            { groups: '运维群', webhookUrl: `${h.wecom.baseUrl}/cgi-bin/webhook/send?key=$__env{OPS_ROBOT_KEY}` },
+          ],
           app: { corpId: APP.corpId, agentId: APP.agentId, secret: `$__file{${secretFile}}`, accounts: ['zhangsan'] },
         }
       ),
@@ -148,7 +202,9 @@ describe('provisioning reload', () => {
     assert.equal(test.body.ok, true, 'the robot key came from the env, the app secret from the file');
     assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, 1);
 
-    writeFiles({ 'relay.yaml': defaultProvisioning(h.wecom, {}, { robots: [{ webhookUrl: '$__env{WECOM_RELAY_TEST_UNSET}' }] }) });
+    writeFiles({
+      'relay.yaml': defaultProvisioning(h.wecom, {}, { robots: [{ webhookUrl: '$__env{WECOM_RELAY_TEST_UNSET}' }] }),
+    });
     const refused = await reload();
     assert.equal(refused.status, 400);
     assert.deepEqual(paths(refused), ['relay.yaml: services[0].robots[0].webhookUrl']);
@@ -160,20 +216,33 @@ describe('provisioning reload', () => {
     writeFiles({ 'relay.yaml': broken });
     const refused = await reload();
     assert.equal(refused.status, 400);
-    assert.deepEqual(refused.body.problems, [{ path: 'relay.yaml', message: 'Nested mappings are not allowed in compact mappings at line 11, column 15' }]);
+    assert.deepEqual(refused.body.problems, [
+      { path: 'relay.yaml', message: 'Nested mappings are not allowed in compact mappings at line 11, column 15' },
+    ]);
     assert.ok(!JSON.stringify(refused.body).includes(APP.secret), 'the secret on the broken line is not echoed');
   });
 
   test('a template that does not render, an unknown apiVersion and a foreign robot host are refused', async () => {
-    const content = defaultProvisioning(h.wecom, { template: { alert: '{% if %}' } }, { robots: [{ webhookUrl: 'https://example.com/cgi-bin/webhook/send?key=abcdefgh123' }] });
+    const content = defaultProvisioning(
+      h.wecom,
+      { template: { alert: '{% if %}' } },
+      { robots: [{ webhookUrl: 'https://example.com/cgi-bin/webhook/send?key=abcdefgh123' }] }
+    );
     writeFiles({ 'relay.yaml': content, 'v2.yaml': { apiVersion: 2 } });
     const refused = await reload();
     assert.equal(refused.status, 400);
-    assert.deepEqual(paths(refused).sort(), ['relay.yaml: rules[0].template', 'relay.yaml: services[0].robots[0].webhookUrl', 'v2.yaml: apiVersion']);
+    assert.deepEqual(paths(refused).sort(), [
+      'relay.yaml: rules[0].template',
+      'relay.yaml: services[0].robots[0].webhookUrl',
+      'v2.yaml: apiVersion',
+    ]);
   });
 
   test('the same uid in two files names both files', async () => {
-    writeFiles({ 'a.yaml': defaultProvisioning(h.wecom), 'b.yaml': { apiVersion: 1, services: defaultProvisioning(h.wecom).services } });
+    writeFiles({
+      'a.yaml': defaultProvisioning(h.wecom),
+      'b.yaml': { apiVersion: 1, services: defaultProvisioning(h.wecom).services },
+    });
     const refused = await reload();
     assert.equal(refused.status, 400);
     assert.deepEqual(paths(refused), ['b.yaml: services[0].uid']);
@@ -193,7 +262,9 @@ describe('provisioning reload', () => {
     try {
       const refused = await reload();
       assert.equal(refused.status, 400);
-      assert.deepEqual(refused.body.problems, [{ path: h.provisioningDir, message: 'cannot read the provisioning folder' }]);
+      assert.deepEqual(refused.body.problems, [
+        { path: h.provisioningDir, message: 'cannot read the provisioning folder' },
+      ]);
     } finally {
       writeProvisioning(h.provisioningDir, defaultProvisioning(h.wecom));
     }

@@ -22,10 +22,14 @@ type SecretPath = (config: any) => Array<{ get(): string | undefined; set(value:
 /** Where the secrets are in each kind of object. */
 const SECRET_FIELDS: Record<ObjectKind, SecretPath> = {
   service: (service: ServiceConfig) => [
-    ...service.robots.map((robot) => ({ get: () => robot.webhookUrl, set: (value: string) => (robot.webhookUrl = value) })),
+    ...service.robots.map((robot) => ({
+      get: () => robot.webhookUrl,
+      set: (value: string) => (robot.webhookUrl = value),
+    })),
     ...(service.app ? [{ get: () => service.app!.secret, set: (value: string) => (service.app!.secret = value) }] : []),
   ],
-  rule: (rule: RuleConfig) => (rule.hmac ? [{ get: () => rule.hmac!.secret, set: (value: string) => (rule.hmac!.secret = value) }] : []),
+  rule: (rule: RuleConfig) =>
+    rule.hmac ? [{ get: () => rule.hmac!.secret, set: (value: string) => (rule.hmac!.secret = value) }] : [],
 };
 
 export function sealConfig(kind: ObjectKind, config: ServiceConfig | RuleConfig, box: SecretBox): string {
@@ -71,8 +75,13 @@ export class Catalog {
   ) {}
 
   async reload(): Promise<void> {
-    const [services, rules] = await Promise.all([this.storage.listObjects('service'), this.storage.listObjects('rule')]);
-    this.services = new Map(services.map((stored) => [stored.uid, toEntry<ServiceConfig>('service', stored, this.box)]));
+    const [services, rules] = await Promise.all([
+      this.storage.listObjects('service'),
+      this.storage.listObjects('rule'),
+    ]);
+    this.services = new Map(
+      services.map((stored) => [stored.uid, toEntry<ServiceConfig>('service', stored, this.box)])
+    );
     this.rules = new Map(rules.map((stored) => [stored.uid, toEntry<RuleConfig>('rule', stored, this.box)]));
   }
 
@@ -84,7 +93,12 @@ export class Catalog {
 
   putChange(kind: 'service', config: ServiceConfig, provenance: Provenance, expectVersion?: number): ObjectChange;
   putChange(kind: 'rule', config: RuleConfig, provenance: Provenance, expectVersion?: number): ObjectChange;
-  putChange(kind: ObjectKind, config: ServiceConfig | RuleConfig, provenance: Provenance, expectVersion?: number): ObjectChange {
+  putChange(
+    kind: ObjectKind,
+    config: ServiceConfig | RuleConfig,
+    provenance: Provenance,
+    expectVersion?: number
+  ): ObjectChange {
     return {
       op: 'put',
       kind,
@@ -96,6 +110,8 @@ export class Catalog {
 
   /** Rules that send through a service. */
   rulesUsing(serviceUid: string): string[] {
-    return [...this.rules.values()].filter((rule) => rule.config.services.includes(serviceUid)).map((rule) => rule.config.uid);
+    return [...this.rules.values()]
+      .filter((rule) => rule.config.services.includes(serviceUid))
+      .map((rule) => rule.config.uid);
   }
 }

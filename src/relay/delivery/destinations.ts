@@ -15,7 +15,11 @@ export function robotDestination(key: string): string {
 }
 
 export function appDestination(app: AppConfig): string {
-  const recipients = [...app.accounts.map((user) => `u:${user.toLowerCase()}`), ...app.departments.map((d) => `d:${d}`), ...app.tags.map((t) => `t:${t}`)].sort();
+  const recipients = [
+    ...app.accounts.map((user) => `u:${user.toLowerCase()}`),
+    ...app.departments.map((d) => `d:${d}`),
+    ...app.tags.map((t) => `t:${t}`),
+  ].sort();
   return `app:${app.corpId}:${app.agentId}:${digest(recipients.join('|'), 12)}`;
 }
 

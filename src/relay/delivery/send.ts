@@ -7,7 +7,12 @@ import { limiterKeys, type ResolvedDestination } from './destinations';
  * One message to one destination. It is counted against the rate budget before it leaves: a
  * request that times out may still have reached WeCom, and counts there.
  */
-export async function sendTo(client: WecomClient, storage: Storage, target: ResolvedDestination, body: RobotBody | AppBody): Promise<SendOutcome> {
+export async function sendTo(
+  client: WecomClient,
+  storage: Storage,
+  target: ResolvedDestination,
+  body: RobotBody | AppBody
+): Promise<SendOutcome> {
   await storage.logSends(limiterKeys(target), Date.now());
   if (target.kind === 'robot') {
     return client.sendRobot(target.key, body as RobotBody);

@@ -5,7 +5,14 @@
  * each send before the next one. A retryable failure stops the queue until its backoff ends, so
  * nothing overtakes what came before it.
  */
-import { companionText, packMessages, renderParts, type MessageKind, type PackItem, type PackedMessage } from '../../core/render';
+import {
+  companionText,
+  packMessages,
+  renderParts,
+  type MessageKind,
+  type PackItem,
+  type PackedMessage,
+} from '../../core/render';
 import type { Mentions, RuleConfig } from '../../core/config';
 import type { Catalog } from '../config/catalog';
 import type { Logger } from '../logger';
@@ -107,10 +114,13 @@ export class DeliveryWorker {
   private schedule(at: number): void {
     clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.tick();
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.tick();
+      },
+      Math.max(0, at - Date.now())
+    );
   }
 
   private async tick(): Promise<void> {
@@ -233,7 +243,10 @@ export class DeliveryWorker {
         for (const cover of message.covers) {
           sentParts.set(cover.item, (sentParts.get(cover.item) ?? 0) + 1);
         }
-        await storage.recordAttempt(this.attempt(destination, coveredIds, outcome, message), this.progress(items, covered, sentParts));
+        await storage.recordAttempt(
+          this.attempt(destination, coveredIds, outcome, message),
+          this.progress(items, covered, sentParts)
+        );
         for (const index of covered) {
           const item = items[index];
           if (item.delivery.group.status === 'firing' && (item.mentions.all || item.mentions.mobiles.length > 0)) {
@@ -245,7 +258,10 @@ export class DeliveryWorker {
         }
         continue;
       }
-      await storage.recordAttempt(this.attempt(destination, coveredIds, outcome, message), this.progress(items, covered, sentParts));
+      await storage.recordAttempt(
+        this.attempt(destination, coveredIds, outcome, message),
+        this.progress(items, covered, sentParts)
+      );
       if (outcome.action === 'retry') {
         const failures = await storage.destinationFailures(destination);
         return { retryAt: Date.now() + backoffMs(failures, outcome.errcode), failed: true };
@@ -257,7 +273,11 @@ export class DeliveryWorker {
         return { retryAt: null, failed: false };
       }
     }
-    await this.sendCompanions(target, companion, sendable.length < budget.available ? budget.available - sendable.length : 0);
+    await this.sendCompanions(
+      target,
+      companion,
+      sendable.length < budget.available ? budget.available - sendable.length : 0
+    );
     return { retryAt, failed: false, lingerUntil };
   }
 
@@ -277,7 +297,10 @@ export class DeliveryWorker {
   }
 
   /** Resolves each delivery against the current config; those whose rule or service is gone fail. */
-  private async resolve(destination: string, deliveries: Delivery[]): Promise<{ target?: ResolvedDestination; queue: Queued[] }> {
+  private async resolve(
+    destination: string,
+    deliveries: Delivery[]
+  ): Promise<{ target?: ResolvedDestination; queue: Queued[] }> {
     const { catalog, apiBase } = this.options;
     const queue: Queued[] = [];
     let target: ResolvedDestination | undefined;
@@ -286,7 +309,11 @@ export class DeliveryWorker {
       const service = catalog.services.get(delivery.serviceUid)?.config;
       const resolved = service && destinationsOf(service, apiBase).get(destination);
       if (!rule || !resolved) {
-        const missing = !rule ? `rule ${delivery.ruleUid}` : !service ? `service ${delivery.serviceUid}` : 'this destination';
+        const missing = !rule
+          ? `rule ${delivery.ruleUid}`
+          : !service
+            ? `service ${delivery.serviceUid}`
+            : 'this destination';
         await this.fail(delivery.kind, [delivery.id], null, `${missing} no longer exists`);
         continue;
       }
@@ -328,12 +355,19 @@ export class DeliveryWorker {
     if (outcome.ok) {
       metrics.messages.inc({ kind: target.kind });
     } else {
-      metrics.errcodes.inc({ kind: target.kind, errcode: outcome.errcode ?? (outcome.httpStatus ? `http_${outcome.httpStatus}` : 'network') });
+      metrics.errcodes.inc({
+        kind: target.kind,
+        errcode: outcome.errcode ?? (outcome.httpStatus ? `http_${outcome.httpStatus}` : 'network'),
+      });
     }
     return outcome;
   }
 
-  private async sendCompanions(target: ResolvedDestination, companion: Map<string, Mentions>, available: number): Promise<void> {
+  private async sendCompanions(
+    target: ResolvedDestination,
+    companion: Map<string, Mentions>,
+    available: number
+  ): Promise<void> {
     if (target.kind !== 'robot') {
       return;
     }
@@ -343,7 +377,10 @@ export class DeliveryWorker {
         continue;
       }
       if (available <= 0) {
-        this.options.logger.warn({ destination: robotLabel(target) }, 'robot budget used up: @all/@mobile reminder not sent');
+        this.options.logger.warn(
+          { destination: robotLabel(target) },
+          'robot budget used up: @all/@mobile reminder not sent'
+        );
         return;
       }
       available--;
@@ -386,7 +423,11 @@ export function messageKindOf(target: ResolvedDestination): MessageKind {
 
 function pack(items: QueueItem[], kind: MessageKind): PackedMessage[] {
   return packMessages(
-    items.map((item): PackItem => ({ parts: item.parts, mentions: item.mentions, firing: item.delivery.group.status === 'firing' })),
+    items.map((item): PackItem => ({
+      parts: item.parts,
+      mentions: item.mentions,
+      firing: item.delivery.group.status === 'firing',
+    })),
     kind
   );
 }

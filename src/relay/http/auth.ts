@@ -33,7 +33,12 @@ const MAX_CLOCK_SKEW_S = 5 * 60;
  * body, or over "<unix seconds>:<raw body>" when a timestamp header is configured. Returns the
  * problem, or null when the signature holds.
  */
-export function hmacProblem(request: FastifyRequest, rawBody: Buffer, hmac: NonNullable<RuleConfig['hmac']>, now: number): string | null {
+export function hmacProblem(
+  request: FastifyRequest,
+  rawBody: Buffer,
+  hmac: NonNullable<RuleConfig['hmac']>,
+  now: number
+): string | null {
   const signature = request.headers[hmac.header.toLowerCase()];
   if (typeof signature !== 'string' || signature === '') {
     return `missing signature header ${hmac.header}`;
@@ -51,5 +56,7 @@ export function hmacProblem(request: FastifyRequest, rawBody: Buffer, hmac: NonN
   }
   const expected = mac.update(rawBody).digest();
   const presented = Buffer.from(signature.trim().toLowerCase(), 'hex');
-  return presented.length === expected.length && crypto.timingSafeEqual(presented, expected) ? null : 'signature does not match the body';
+  return presented.length === expected.length && crypto.timingSafeEqual(presented, expected)
+    ? null
+    : 'signature does not match the body';
 }

@@ -31,9 +31,18 @@ const STATUS_NAMES: Record<number, string> = {
 /** Fastify's own refusals of a request, said so that the caller knows what to send instead. */
 export const FASTIFY_ERRORS: Record<string, Text> = {
   FST_ERR_BAD_URL: { en: 'the URL is not valid (check its %-encoding)', 'zh-CN': 'URL 无效（请检查其中的 % 编码）' },
-  FST_ERR_MAX_PARAM_LENGTH: { en: 'a uid or id in the URL is too long (uids have at most 64 characters)', 'zh-CN': 'URL 中的 uid 或 id 过长（uid 最多 64 个字符）' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { en: 'send the body as JSON (Content-Type: application/json)', 'zh-CN': '请求体须为 JSON（Content-Type: application/json）' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { en: 'the body is empty: send a JSON object', 'zh-CN': '请求体为空：请发送一个 JSON 对象' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    en: 'a uid or id in the URL is too long (uids have at most 64 characters)',
+    'zh-CN': 'URL 中的 uid 或 id 过长（uid 最多 64 个字符）',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    en: 'send the body as JSON (Content-Type: application/json)',
+    'zh-CN': '请求体须为 JSON（Content-Type: application/json）',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    en: 'the body is empty: send a JSON object',
+    'zh-CN': '请求体为空：请发送一个 JSON 对象',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { en: 'the body is not valid JSON', 'zh-CN': '请求体不是有效的 JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: {
     en: 'the body is larger than the relay accepts (WECOM_RELAY_BODY_LIMIT)',

@@ -13,7 +13,13 @@ import { hasToken, hmacProblem } from './auth';
 const JSON_TYPE = /^(application\/([\w.+-]*\+)?json|text\/plain)\s*(;|$)/i;
 
 function refuse(reply: FastifyReply, statusCode: number, message: string) {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 415: 'Unsupported Media Type', 503: 'Service Unavailable' }[statusCode];
+  const error = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    404: 'Not Found',
+    415: 'Unsupported Media Type',
+    503: 'Service Unavailable',
+  }[statusCode];
   return reply.code(statusCode).send({ statusCode, error, message });
 }
 
@@ -22,7 +28,9 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
 
   // Keep the raw bytes: Grafana's HMAC signs them, and bad JSON must become a 400 that names the problem.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.bodyLimitBytes }, (_request, body, done) =>
+    done(null, body)
+  );
 
   for (const source of ['grafana', 'alertmanager'] as AlertSource[]) {
     app.post<{ Params: { ruleUid: string } }>(`/hooks/${source}/:ruleUid`, async (request, reply) => {
@@ -30,7 +38,11 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
       if (!hasToken(request, context.tokens.ingest)) {
         count('401');
         reply.header('WWW-Authenticate', 'Bearer realm="wecom-relay"');
-        return refuse(reply, 401, 'missing or wrong ingest token (Authorization: Bearer <token>, or Basic with the token as password)');
+        return refuse(
+          reply,
+          401,
+          'missing or wrong ingest token (Authorization: Bearer <token>, or Basic with the token as password)'
+        );
       }
       const rule = catalog.rules.get(request.params.ruleUid);
       if (!rule) {
@@ -55,7 +67,13 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
         body = JSON.parse(raw.toString('utf8'));
       } catch (error) {
         count('400');
-        return refuse(reply, 400, raw.length === 0 ? 'empty body: expected a JSON object' : `body is not valid JSON: ${(error as Error).message}`);
+        return refuse(
+          reply,
+          400,
+          raw.length === 0
+            ? 'empty body: expected a JSON object'
+            : `body is not valid JSON: ${(error as Error).message}`
+        );
       }
       const now = new Date();
       let group;
@@ -70,15 +88,24 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
       }
       if (!rule.config.enabled) {
         count('ignored');
-        return reply.code(202).send({ status: 'ignored', reason: `rule "${rule.config.uid}" is disabled`, deliveries: 0 });
+        return reply
+          .code(202)
+          .send({ status: 'ignored', reason: `rule "${rule.config.uid}" is disabled`, deliveries: 0 });
       }
       const deliveries = planDeliveries(group, rule, catalog, settings.apiBase, now);
       if (deliveries.length === 0) {
         count('ignored');
-        return reply.code(202).send({ status: 'ignored', reason: 'no alert of this group matches the rule', deliveries: 0 });
+        return reply
+          .code(202)
+          .send({ status: 'ignored', reason: 'no alert of this group matches the rule', deliveries: 0 });
       }
       try {
-        const result = await storage.enqueue(dedupKey(rule.config.uid, group), settings.dedupWindowMs, deliveries, now.getTime());
+        const result = await storage.enqueue(
+          dedupKey(rule.config.uid, group),
+          settings.dedupWindowMs,
+          deliveries,
+          now.getTime()
+        );
         if (!result.stored) {
           count('duplicate');
           return reply.code(202).send({ status: 'duplicate', deliveries: 0 });

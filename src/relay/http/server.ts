@@ -21,12 +21,15 @@ export async function buildServer(context: RelayContext) {
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
-      return reply.code(error.statusCode).send(errorBody(error.statusCode, error.text[languageOf(request)], error.problems));
+      return reply
+        .code(error.statusCode)
+        .send(errorBody(error.statusCode, error.text[languageOf(request)], error.problems));
     }
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (statusCode === 500) {
       request.log.error({ err: error }, 'request failed');
-      const message = languageOf(request) === 'zh-CN' ? '中继内部错误，详见中继日志' : 'internal error; see the relay log';
+      const message =
+        languageOf(request) === 'zh-CN' ? '中继内部错误，详见中继日志' : 'internal error; see the relay log';
       return reply.code(500).send({ statusCode, error: 'Internal Server Error', message });
     }
     const known = FASTIFY_ERRORS[error.code];
@@ -37,7 +40,9 @@ export async function buildServer(context: RelayContext) {
   });
   app.setNotFoundHandler((request, reply) => {
     const route = `${request.method} ${request.url.split('?')[0]}`;
-    return reply.code(404).send(errorBody(404, languageOf(request) === 'zh-CN' ? `没有这个接口：${route}` : `no route ${route}`));
+    return reply
+      .code(404)
+      .send(errorBody(404, languageOf(request) === 'zh-CN' ? `没有这个接口：${route}` : `no route ${route}`));
   });
 
   await app.register(async (scope) => hookRoutes(scope, context));

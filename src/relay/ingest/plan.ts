@@ -11,14 +11,22 @@ import type { NewDelivery } from '../storage/types';
  * Alertmanager resends), have the same key.
  */
 export function dedupKey(ruleUid: string, group: AlertGroup): string {
-  const alerts = group.alerts.map((alert) => [alert.fingerprint, alert.status, alert.startsAt, alert.endsAt].join('|')).sort();
+  const alerts = group.alerts
+    .map((alert) => [alert.fingerprint, alert.status, alert.startsAt, alert.endsAt].join('|'))
+    .sort();
   return crypto
     .createHash('sha256')
     .update(JSON.stringify([ruleUid, group.source, group.groupKey, group.isTest, alerts]))
     .digest('hex');
 }
 
-export function planDeliveries(group: AlertGroup, rule: RuleEntry, catalog: Catalog, apiBase: string, now: Date): NewDelivery[] {
+export function planDeliveries(
+  group: AlertGroup,
+  rule: RuleEntry,
+  catalog: Catalog,
+  apiBase: string,
+  now: Date
+): NewDelivery[] {
   const selected = selectAlerts(group, rule.config);
   if (!selected) {
     return [];

@@ -20,7 +20,12 @@ export async function applyProvisioning(provisioned: Provisioned, catalog: Catal
   const changes: ObjectChange[] = [];
   const summary: ApplySummary = { changed: 0, removed: 0, unchanged: 0 };
   const kinds = [
-    { kind: 'service' as const, items: provisioned.services, current: catalog.services, deletions: provisioned.deleteServices },
+    {
+      kind: 'service' as const,
+      items: provisioned.services,
+      current: catalog.services,
+      deletions: provisioned.deleteServices,
+    },
     { kind: 'rule' as const, items: provisioned.rules, current: catalog.rules, deletions: provisioned.deleteRules },
   ];
   const finalUids = { service: new Set<string>(), rule: new Set<string>() };
@@ -34,7 +39,11 @@ export async function applyProvisioning(provisioned: Provisioned, catalog: Catal
         summary.unchanged++;
         continue;
       }
-      changes.push(kind === 'service' ? catalog.putChange('service', item as never, 'file') : catalog.putChange('rule', item as never, 'file'));
+      changes.push(
+        kind === 'service'
+          ? catalog.putChange('service', item as never, 'file')
+          : catalog.putChange('rule', item as never, 'file')
+      );
       summary.changed++;
     }
     for (const [uid, entry] of current) {
@@ -60,7 +69,10 @@ export async function applyProvisioning(provisioned: Provisioned, catalog: Catal
     const origin = provisioned.ruleOrigins.get(uid);
     rule.services.forEach((serviceUid, index) => {
       if (!finalUids.service.has(serviceUid)) {
-        problems.push({ path: origin ? `${origin}.services[${index}]` : `rule ${uid}`, message: `uses service "${serviceUid}", which does not exist` });
+        problems.push({
+          path: origin ? `${origin}.services[${index}]` : `rule ${uid}`,
+          message: `uses service "${serviceUid}", which does not exist`,
+        });
       }
     });
   }

@@ -9,27 +9,37 @@ export function expandValue(value: string, env: NodeJS.ProcessEnv): string {
   return value
     .split('$$')
     .map((piece) =>
-      piece.replace(/\$__env\{([^}]*)\}|\$__file\{([^}]*)\}|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_match, envName, file, braced, bare) => {
-        if (file !== undefined) {
-          try {
-            return fs.readFileSync(file, 'utf8').trim();
-          } catch {
-            throw new Error(`$__file{${file}}: cannot read the file`);
+      piece.replace(
+        /\$__env\{([^}]*)\}|\$__file\{([^}]*)\}|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+        (_match, envName, file, braced, bare) => {
+          if (file !== undefined) {
+            try {
+              return fs.readFileSync(file, 'utf8').trim();
+            } catch {
+              throw new Error(`$__file{${file}}: cannot read the file`);
+            }
           }
+          const name: string = envName ?? braced ?? bare;
+          const found = env[name];
+          if (found === undefined) {
+            throw new Error(
+              `${envName !== undefined ? `$__env{${name}}` : `$${name}`}: environment variable ${name} is not set`
+            );
+          }
+          return found;
         }
-        const name: string = envName ?? braced ?? bare;
-        const found = env[name];
-        if (found === undefined) {
-          throw new Error(`${envName !== undefined ? `$__env{${name}}` : `$${name}`}: environment variable ${name} is not set`);
-        }
-        return found;
-      })
+      )
     )
     .join('$');
 }
 
 /** Expands every string in a parsed YAML document; problems are reported with their path. */
-export function expandTree(node: unknown, env: NodeJS.ProcessEnv, path: string, problems: Array<{ path: string; message: string }>): unknown {
+export function expandTree(
+  node: unknown,
+  env: NodeJS.ProcessEnv,
+  path: string,
+  problems: Array<{ path: string; message: string }>
+): unknown {
   if (typeof node === 'string') {
     try {
       return expandValue(node, env);
@@ -42,7 +52,9 @@ export function expandTree(node: unknown, env: NodeJS.ProcessEnv, path: string, 
     return node.map((item, index) => expandTree(item, env, `${path}[${index}]`, problems));
   }
   if (node && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, expandTree(value, env, path ? `${path}.${key}` : key, problems)]));
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, expandTree(value, env, path ? `${path}.${key}` : key, problems)])
+    );
   }
   return node;
 }

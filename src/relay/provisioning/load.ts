@@ -33,7 +33,9 @@ export interface Provisioned {
 
 export class ProvisioningError extends Error {
   constructor(readonly problems: Problem[]) {
-    super(`provisioning has ${problems.length} problem(s):\n${problems.map((problem) => `  ${problem.path}: ${problem.message}`).join('\n')}`);
+    super(
+      `provisioning has ${problems.length} problem(s):\n${problems.map((problem) => `  ${problem.path}: ${problem.message}`).join('\n')}`
+    );
   }
 }
 
@@ -52,7 +54,14 @@ function listFiles(dir: string): string[] {
 
 export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.ProcessEnv = process.env): Provisioned {
   const problems: Problem[] = [];
-  const result: Provisioned = { services: [], rules: [], deleteServices: [], deleteRules: [], files: [], ruleOrigins: new Map() };
+  const result: Provisioned = {
+    services: [],
+    rules: [],
+    deleteServices: [],
+    deleteRules: [],
+    files: [],
+    ruleOrigins: new Map(),
+  };
   const seen = { service: new Map<string, string>(), rule: new Map<string, string>() };
 
   for (const file of listFiles(dir)) {
@@ -62,62 +71,74 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      problems.push({ path: name, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+      problems.push({
+        path: name,
+        message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      });
       continue;
     }
     const document = parseDocument(text);
     if (document.errors.length > 0) {
       // Only the first line: the rest quotes the file, which may hold a robot key or a secret.
-      problems.push(...document.errors.map((error) => ({ path: name, message: error.message.split('\n')[0].replace(/:$/, '') })));
+      problems.push(
+        ...document.errors.map((error) => ({ path: name, message: error.message.split('\n')[0].replace(/:$/, '') }))
+      );
       continue;
     }
-    const inFile = (problem: Problem): Problem => ({ ...problem, path: problem.path ? `${name}: ${problem.path}` : name });
+    const inFile = (problem: Problem): Problem => ({
+      ...problem,
+      path: problem.path ? `${name}: ${problem.path}` : name,
+    });
     const expandProblems: Problem[] = [];
     const expanded = expandTree(document.toJS() ?? { apiVersion: 1 }, env, '', expandProblems);
     problems.push(...expandProblems.map(inFile));
     // A value that did not expand fails validation too; its expansion problem says it better.
     const unexpanded = new Set(expandProblems.map((problem) => problem.path));
-    const report = (found: Problem[]) => problems.push(...found.filter((problem) => !unexpanded.has(problem.path)).map(inFile));
+    const report = (found: Problem[]) =>
+      problems.push(...found.filter((problem) => !unexpanded.has(problem.path)).map(inFile));
     const parsed = validate(fileSchema, expanded);
     if (!parsed.ok) {
       report(parsed.problems);
       continue;
     }
     const content = parsed.value;
-    content.services.forEach((item, index) => {
-      const prefix = `services[${index}]`;
-      const service = validate(serviceSchema, item, 'en', prefix);
-      if (!service.ok) {
-        report(service.problems);
-        return;
-      }
-      report(serviceProblems(service.value, apiBase, 'en', prefix));
-      const previous = seen.service.get(service.value.uid);
-      if (previous) {
-        problems.push(inFile({ path: `${prefix}.uid`, message: `service "${service.value.uid}" is already defined in ${previous}` }));
-      }
-      seen.service.set(service.value.uid, name);
-      result.services.push(service.value);
-    });
-    content.rules.forEach((item, index) => {
-      const prefix = `rules[${index}]`;
-      const rule = validate(ruleSchema, item, 'en', prefix);
-      if (!rule.ok) {
-        report(rule.problems);
-        return;
-      }
-      const previous = seen.rule.get(rule.value.uid);
-      if (previous) {
-        problems.push(inFile({ path: `${prefix}.uid`, message: `rule "${rule.value.uid}" is already defined in ${previous}` }));
-      }
-      const template = rule.value.template && templateError(rule.value.template);
-      if (template) {
-        problems.push(inFile({ path: `${prefix}.template`, message: template }));
-      }
-      seen.rule.set(rule.value.uid, name);
-      result.rules.push(rule.value);
-      result.ruleOrigins.set(rule.value.uid, `${name}: ${prefix}`);
-    });
+    /** The items of one list that pass their schema and checks, each with its path in the file. */
+    const accept = <T extends { uid: string }>(
+      kind: 'service' | 'rule',
+      items: unknown[],
+      schema: z.ZodType<T>,
+      check: (value: T, prefix: string) => Problem[]
+    ) =>
+      items.flatMap((item, index) => {
+        const prefix = `${kind}s[${index}]`;
+        const checked = validate(schema, item, 'en', prefix);
+        if (!checked.ok) {
+          report(checked.problems);
+          return [];
+        }
+        report(check(checked.value, prefix));
+        const previous = seen[kind].get(checked.value.uid);
+        if (previous) {
+          report([
+            { path: `${prefix}.uid`, message: `${kind} "${checked.value.uid}" is already defined in ${previous}` },
+          ]);
+        }
+        seen[kind].set(checked.value.uid, name);
+        return [{ value: checked.value, prefix }];
+      });
+    for (const { value } of accept('service', content.services, serviceSchema, (service, prefix) =>
+      serviceProblems(service, apiBase, 'en', prefix)
+    )) {
+      result.services.push(value);
+    }
+    const templateProblems = (rule: RuleConfig, prefix: string): Problem[] => {
+      const problem = rule.template && templateError(rule.template);
+      return problem ? [{ path: `${prefix}.template`, message: problem }] : [];
+    };
+    for (const { value, prefix } of accept('rule', content.rules, ruleSchema, templateProblems)) {
+      result.rules.push(value);
+      result.ruleOrigins.set(value.uid, `${name}: ${prefix}`);
+    }
     result.deleteServices.push(...content.deleteServices.map((item) => item.uid));
     result.deleteRules.push(...content.deleteRules.map((item) => item.uid));
   }

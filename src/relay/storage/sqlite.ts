@@ -172,12 +172,16 @@ export class SqliteStorage implements Storage {
   }
 
   async listObjects(kind: ObjectKind): Promise<StoredObject[]> {
-    const rows = this.guard(() => this.db.prepare('SELECT * FROM objects WHERE kind = ? ORDER BY uid').all(kind) as ObjectRow[]);
+    const rows = this.guard(
+      () => this.db.prepare('SELECT * FROM objects WHERE kind = ? ORDER BY uid').all(kind) as ObjectRow[]
+    );
     return rows.map(toObject);
   }
 
   async getObject(kind: ObjectKind, uid: string): Promise<StoredObject | undefined> {
-    const row = this.guard(() => this.db.prepare('SELECT * FROM objects WHERE kind = ? AND uid = ?').get(kind, uid) as ObjectRow | undefined);
+    const row = this.guard(
+      () => this.db.prepare('SELECT * FROM objects WHERE kind = ? AND uid = ?').get(kind, uid) as ObjectRow | undefined
+    );
     return row && toObject(row);
   }
 
@@ -217,7 +221,9 @@ export class SqliteStorage implements Storage {
     const insert = this.db.prepare(`
       INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_json, is_test, not_before, status, created_at)
       VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @group, @isTest, @notBefore, 'pending', @now)`);
-    const touchDestination = this.db.prepare('INSERT INTO destinations (destination) VALUES (?) ON CONFLICT DO NOTHING');
+    const touchDestination = this.db.prepare(
+      'INSERT INTO destinations (destination) VALUES (?) ON CONFLICT DO NOTHING'
+    );
     return this.guard(() =>
       this.db.transaction(() => {
         const previous = seen.get(dedupKey) as { received_at: number } | undefined;
@@ -255,7 +261,13 @@ export class SqliteStorage implements Storage {
     return rows;
   }
 
-  async claimDestination(destination: string, worker: string, leaseMs: number, limit: number, now: number): Promise<Delivery[]> {
+  async claimDestination(
+    destination: string,
+    worker: string,
+    leaseMs: number,
+    limit: number,
+    now: number
+  ): Promise<Delivery[]> {
     const claim = this.db.prepare(`
       INSERT INTO destinations (destination, claimed_by, claimed_until) VALUES (@destination, @worker, @until)
       ON CONFLICT (destination) DO UPDATE SET claimed_by = @worker, claimed_until = @until
@@ -276,7 +288,11 @@ export class SqliteStorage implements Storage {
     this.guard(() => this.db.prepare('UPDATE destinations SET claimed_by = NULL, claimed_until = 0').run());
   }
 
-  async releaseDestination(destination: string, worker: string, hold: { retryAt: number | null; failed: boolean }): Promise<void> {
+  async releaseDestination(
+    destination: string,
+    worker: string,
+    hold: { retryAt: number | null; failed: boolean }
+  ): Promise<void> {
     this.guard(() =>
       this.db
         .prepare(
@@ -291,7 +307,9 @@ export class SqliteStorage implements Storage {
 
   async destinationFailures(destination: string): Promise<number> {
     const row = this.guard(
-      () => this.db.prepare('SELECT failures FROM destinations WHERE destination = ?').get(destination) as { failures: number } | undefined
+      () =>
+        this.db.prepare('SELECT failures FROM destinations WHERE destination = ?').get(destination) as
+          { failures: number } | undefined
     );
     return row?.failures ?? 0;
   }
@@ -351,7 +369,10 @@ export class SqliteStorage implements Storage {
 
   async oldestSend(key: string, since: number): Promise<number | null> {
     const row = this.guard(
-      () => this.db.prepare('SELECT MIN(at) AS at FROM sends WHERE limiter_key = ? AND at > ?').get(key, since) as { at: number | null }
+      () =>
+        this.db.prepare('SELECT MIN(at) AS at FROM sends WHERE limiter_key = ? AND at > ?').get(key, since) as {
+          at: number | null;
+        }
     );
     return row.at;
   }
@@ -368,7 +389,9 @@ export class SqliteStorage implements Storage {
   }
 
   async getDelivery(id: number): Promise<Delivery | undefined> {
-    const row = this.guard(() => this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined);
+    const row = this.guard(
+      () => this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined
+    );
     return row && toDelivery(row);
   }
 
@@ -428,14 +451,19 @@ export class SqliteStorage implements Storage {
   async retryDelivery(id: number, now: number): Promise<Delivery | undefined> {
     this.guard(() =>
       this.db.transaction(() => {
-        const row = this.db.prepare('SELECT destination FROM deliveries WHERE id = ?').get(id) as { destination: string } | undefined;
+        const row = this.db.prepare('SELECT destination FROM deliveries WHERE id = ?').get(id) as
+          { destination: string } | undefined;
         if (!row) {
           return;
         }
         this.db
-          .prepare(`UPDATE deliveries SET status = 'pending', parts_sent = 0, not_before = ?, sent_at = NULL WHERE id = ?`)
+          .prepare(
+            `UPDATE deliveries SET status = 'pending', parts_sent = 0, not_before = ?, sent_at = NULL WHERE id = ?`
+          )
           .run(now, id);
-        this.db.prepare('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?').run(row.destination);
+        this.db
+          .prepare('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?')
+          .run(row.destination);
       })()
     );
     return this.getDelivery(id);

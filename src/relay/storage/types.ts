@@ -110,7 +110,12 @@ export interface Storage {
    * Stores the deliveries of one ingested group in one transaction, unless the same dedupKey was
    * stored within dedupWindowMs: then nothing is stored and false is returned.
    */
-  enqueue(dedupKey: string, dedupWindowMs: number, deliveries: NewDelivery[], now: number): Promise<{ stored: boolean; ids: number[] }>;
+  enqueue(
+    dedupKey: string,
+    dedupWindowMs: number,
+    deliveries: NewDelivery[],
+    now: number
+  ): Promise<{ stored: boolean; ids: number[] }>;
 
   /** Destinations with pending work, with the time each becomes due. */
   dueDestinations(now: number): Promise<DueDestination[]>;
@@ -118,14 +123,24 @@ export interface Storage {
    * Claims the pending deliveries of one destination (oldest first, at most `limit`) for `leaseMs`.
    * Returns [] when another worker holds the destination.
    */
-  claimDestination(destination: string, worker: string, leaseMs: number, limit: number, now: number): Promise<Delivery[]>;
+  claimDestination(
+    destination: string,
+    worker: string,
+    leaseMs: number,
+    limit: number,
+    now: number
+  ): Promise<Delivery[]>;
   /** Forgets claims left by workers that died (kill -9) so their queues resume at once. */
   recoverClaims(): Promise<void>;
   /**
    * Ends a claim. `retryAt` holds the queue until then (backoff, rate limit, linger); `failed`
    * counts a failed attempt towards the backoff, any other release resets the count.
    */
-  releaseDestination(destination: string, worker: string, hold: { retryAt: number | null; failed: boolean }): Promise<void>;
+  releaseDestination(
+    destination: string,
+    worker: string,
+    hold: { retryAt: number | null; failed: boolean }
+  ): Promise<void>;
   /** Backoff state of a destination: consecutive failed attempts. */
   destinationFailures(destination: string): Promise<number>;
 
@@ -150,7 +165,13 @@ export interface Storage {
 }
 
 export type ObjectChange =
-  | { op: 'put'; kind: ObjectKind; object: Omit<StoredObject, 'version' | 'createdAt' | 'updatedAt'>; expectVersion?: number; now: number }
+  | {
+      op: 'put';
+      kind: ObjectKind;
+      object: Omit<StoredObject, 'version' | 'createdAt' | 'updatedAt'>;
+      expectVersion?: number;
+      now: number;
+    }
   | { op: 'delete'; kind: ObjectKind; uid: string; expectVersion?: number };
 
 export interface DeliveryProgress {

@@ -41,7 +41,10 @@ export function catalogRoutes(app: FastifyInstance, context: RelayContext) {
       const problems: Problem[] = [];
       rule.services.forEach((uid, index) => {
         if (!catalog.services.has(uid)) {
-          problems.push({ path: `services[${index}]`, message: language === 'zh-CN' ? `通知服务 "${uid}" 不存在` : `no service "${uid}"` });
+          problems.push({
+            path: `services[${index}]`,
+            message: language === 'zh-CN' ? `通知服务 "${uid}" 不存在` : `no service "${uid}"`,
+          });
         }
       });
       const template = rule.template && templateError(rule.template);

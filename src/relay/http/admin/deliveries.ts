@@ -10,9 +10,12 @@ import { messageKindOf } from '../../delivery/worker';
 import type { Attempt, Delivery } from '../../storage/types';
 import { ApiError, languageOf } from '../errors';
 
-const time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((text) => Date.parse(text))], {
-  message: 'ms since epoch or an ISO-8601 date-time with zone, e.g. 2026-01-02T15:04:05+08:00',
-});
+const time = z.union(
+  [z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((text) => Date.parse(text))],
+  {
+    message: 'ms since epoch or an ISO-8601 date-time with zone, e.g. 2026-01-02T15:04:05+08:00',
+  }
+);
 
 export const deliveryQuerySchema = z.object({
   status: z.enum(['pending', 'sent', 'failed']).optional(),
@@ -58,7 +61,10 @@ export function deliverySummary(delivery: Delivery) {
 /** An attempt as the delivery log shows it: WeCom's answer, and what to do about a refusal. */
 function attemptView(attempt: Attempt) {
   const { errcode, errmsg } = attempt;
-  const hint = attempt.ok || errcode === null ? null : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
+  const hint =
+    attempt.ok || errcode === null
+      ? null
+      : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
   return { ...attempt, at: iso(attempt.at), hint };
 }
 
@@ -90,7 +96,10 @@ export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
       before: query.cursor,
       limit: query.limit,
     });
-    return { items: items.map(deliverySummary), nextCursor: items.length === query.limit ? items[items.length - 1].id : null };
+    return {
+      items: items.map(deliverySummary),
+      nextCursor: items.length === query.limit ? items[items.length - 1].id : null,
+    };
   });
 
   app.get<{ Params: { id: string } }>('/deliveries/:id', async (request) => {
@@ -107,7 +116,10 @@ export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
   app.post<{ Params: { id: string } }>('/deliveries/:id/retry', async (request, reply) => {
     const delivery = await find(request.params.id);
     if (delivery.status === 'pending') {
-      throw new ApiError(409, { en: `delivery ${delivery.id} is still pending`, 'zh-CN': `发送记录 ${delivery.id} 仍在等待发送` });
+      throw new ApiError(409, {
+        en: `delivery ${delivery.id} is still pending`,
+        'zh-CN': `发送记录 ${delivery.id} 仍在等待发送`,
+      });
     }
     const retried = await storage.retryDelivery(delivery.id, Date.now());
     context.worker.wake();
@@ -127,10 +139,19 @@ function renderedMessages(delivery: Delivery, context: RelayContext) {
   try {
     const parts = renderParts(
       delivery.group,
-      { ruleName: rule.name, language: rule.language, timezone: rule.timezone, template: rule.template, mentions: rule.mentions, now: new Date(delivery.createdAt) },
+      {
+        ruleName: rule.name,
+        language: rule.language,
+        timezone: rule.timezone,
+        template: rule.template,
+        mentions: rule.mentions,
+        now: new Date(delivery.createdAt),
+      },
       kind
     );
-    return packMessages([{ parts, mentions: rule.mentions, firing: delivery.group.status === 'firing' }], kind).map(({ body, bytes, limit }) => ({ body, bytes, limit }));
+    return packMessages([{ parts, mentions: rule.mentions, firing: delivery.group.status === 'firing' }], kind).map(
+      ({ body, bytes, limit }) => ({ body, bytes, limit })
+    );
   } catch {
     return [];
   }

@@ -30,7 +30,10 @@ export async function adminRoutes(app: FastifyInstance, context: RelayContext) {
     }
     if (!hasToken(request, context.tokens.admin)) {
       reply.header('WWW-Authenticate', 'Bearer realm="wecom-relay admin"');
-      throw new ApiError(401, { en: 'missing or wrong admin token (Authorization: Bearer <token>)', 'zh-CN': '缺少或错误的管理令牌 (Authorization: Bearer <token>)' });
+      throw new ApiError(401, {
+        en: 'missing or wrong admin token (Authorization: Bearer <token>)',
+        'zh-CN': '缺少或错误的管理令牌 (Authorization: Bearer <token>)',
+      });
     }
   });
   await app.register(

@@ -43,14 +43,31 @@ function withoutMeta(body: unknown): unknown {
   return rest;
 }
 
-export function objectRoutes<T extends { uid: string; name: string }>(app: FastifyInstance, context: RelayContext, spec: ObjectSpec<T>) {
+export function objectRoutes<T extends { uid: string; name: string }>(
+  app: FastifyInstance,
+  context: RelayContext,
+  spec: ObjectSpec<T>
+) {
   const { catalog } = context;
-  const notFound = (uid: string) => new ApiError(404, { en: `no ${spec.kind} "${uid}"`, 'zh-CN': `${spec.label['zh-CN']} "${uid}" 不存在` });
+  const notFound = (uid: string) =>
+    new ApiError(404, { en: `no ${spec.kind} "${uid}"`, 'zh-CN': `${spec.label['zh-CN']} "${uid}" 不存在` });
   const readOnly = (uid: string) =>
     new ApiError(409, {
       en: `${spec.kind} "${uid}" is provisioned from a file (provenance: file); change the file and reload instead`,
       'zh-CN': `${spec.label['zh-CN']} "${uid}" 来自配置文件 (provenance: file)，请修改文件后重新加载`,
     });
+
+  /** The entry an API call may change: it exists and no file owns it. */
+  function editable(uid: string): Entry<T> {
+    const current = spec.entries(catalog).get(uid);
+    if (!current) {
+      throw notFound(uid);
+    }
+    if (current.provenance === 'file') {
+      throw readOnly(uid);
+    }
+    return current;
+  }
 
   function parse(body: unknown, current: T | undefined, language: Language): T {
     const merged = spec.keepSecrets(withoutMeta(body), current);
@@ -78,7 +95,9 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
     return reply.code(statusCode).header('etag', `"${entry.version}"`).send(spec.view(entry, context));
   }
 
-  app.get(spec.path, async () => ({ items: [...spec.entries(catalog).values()].map((entry) => spec.view(entry, context)) }));
+  app.get(spec.path, async () => ({
+    items: [...spec.entries(catalog).values()].map((entry) => spec.view(entry, context)),
+  }));
 
   app.get<{ Params: { uid: string } }>(`${spec.path}/:uid`, async (request, reply) => {
     const entry = spec.entries(catalog).get(request.params.uid);
@@ -103,13 +122,7 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
   app.put<{ Params: { uid: string } }>(`${spec.path}/:uid`, async (request, reply) => {
     const language = languageOf(request);
     const { uid } = request.params;
-    const current = spec.entries(catalog).get(uid);
-    if (!current) {
-      throw notFound(uid);
-    }
-    if (current.provenance === 'file') {
-      throw readOnly(uid);
-    }
+    const current = editable(uid);
     const version = versionFrom(request, request.body);
     if (version === undefined) {
       throw new ApiError(428, {
@@ -117,7 +130,10 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
         'zh-CN': `请提供所编辑的版本号（If-Match 头或请求体中的 "version"），当前版本为 ${current.version}`,
       });
     }
-    const body = request.body && typeof request.body === 'object' ? { ...(request.body as object), uid: (request.body as { uid?: string }).uid ?? uid } : request.body;
+    const body =
+      request.body && typeof request.body === 'object'
+        ? { ...(request.body as object), uid: (request.body as { uid?: string }).uid ?? uid }
+        : request.body;
     const config = parse(body, current.config, language);
     if (config.uid !== uid) {
       throw invalid([{ path: 'uid', message: language === 'zh-CN' ? 'uid 不能修改' : 'uid cannot be changed' }]);
@@ -127,13 +143,7 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
 
   app.delete<{ Params: { uid: string } }>(`${spec.path}/:uid`, async (request, reply) => {
     const { uid } = request.params;
-    const current = spec.entries(catalog).get(uid);
-    if (!current) {
-      throw notFound(uid);
-    }
-    if (current.provenance === 'file') {
-      throw readOnly(uid);
-    }
+    editable(uid);
     const blocker = spec.deleteBlocker?.(uid, context);
     if (blocker) {
       throw blocker;
@@ -151,11 +161,17 @@ export function objectRoutes<T extends { uid: string; name: string }>(app: Fasti
 }
 
 function invalid(problems: Problem[]): ApiError {
-  const summary = problems.map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message)).join('; ');
+  const summary = problems
+    .map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message))
+    .join('; ');
   return new ApiError(400, { en: `invalid: ${summary}`, 'zh-CN': `校验失败：${summary}` }, problems);
 }
 
-function conflict(spec: { kind: string; label: Record<Language, string> }, uid: string, actual: number | null): ApiError {
+function conflict(
+  spec: { kind: string; label: Record<Language, string> },
+  uid: string,
+  actual: number | null
+): ApiError {
   return new ApiError(409, {
     en: `${spec.kind} "${uid}" was changed by someone else (now version ${actual ?? 'deleted'}); reload it and apply your change again`,
     'zh-CN': `${spec.label['zh-CN']} "${uid}" 已被他人修改（当前版本 ${actual ?? '已删除'}），请刷新后重新修改`,

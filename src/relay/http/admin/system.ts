@@ -22,7 +22,8 @@ export function systemRoutes(app: FastifyInstance, context: RelayContext) {
       queue: queue && {
         pending: queue.pending,
         failed: queue.failed,
-        oldestPendingSeconds: queue.oldestPendingAt === null ? null : Math.round((Date.now() - queue.oldestPendingAt) / 1000),
+        oldestPendingSeconds:
+          queue.oldestPendingAt === null ? null : Math.round((Date.now() - queue.oldestPendingAt) / 1000),
       },
       wecomApiBase: context.settings.apiBase,
       /** The relay's address as WeCom sees it, learned from a 60020 answer; add it to 企业可信IP. */
@@ -45,7 +46,14 @@ export function systemRoutes(app: FastifyInstance, context: RelayContext) {
     } catch (error) {
       if (error instanceof ProvisioningError) {
         const summary = error.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
-        throw new ApiError(400, { en: `provisioning refused, nothing changed: ${summary}`, 'zh-CN': `配置文件有误，未做任何修改：${summary}` }, error.problems);
+        throw new ApiError(
+          400,
+          {
+            en: `provisioning refused, nothing changed: ${summary}`,
+            'zh-CN': `配置文件有误，未做任何修改：${summary}`,
+          },
+          error.problems
+        );
       }
       throw error;
     }

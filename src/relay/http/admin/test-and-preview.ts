@@ -27,9 +27,17 @@ export function testAndPreviewRoutes(app: FastifyInstance, context: RelayContext
   app.post<{ Params: { uid: string } }>('/services/:uid/test', async (request) => {
     const service = catalog.services.get(request.params.uid);
     if (!service) {
-      throw new ApiError(404, { en: `no service "${request.params.uid}"`, 'zh-CN': `通知服务 "${request.params.uid}" 不存在` });
+      throw new ApiError(404, {
+        en: `no service "${request.params.uid}"`,
+        'zh-CN': `通知服务 "${request.params.uid}" 不存在`,
+      });
     }
-    const results = await testService(service.config, { storage: context.storage, client: context.client, apiBase: settings.apiBase, language: languageOf(request) });
+    const results = await testService(service.config, {
+      storage: context.storage,
+      client: context.client,
+      apiBase: settings.apiBase,
+      language: languageOf(request),
+    });
     return { ok: results.every((result) => result.ok), results };
   });
 
@@ -37,7 +45,10 @@ export function testAndPreviewRoutes(app: FastifyInstance, context: RelayContext
     const language = languageOf(request);
     const rule = catalog.rules.get(request.params.uid)?.config;
     if (!rule) {
-      throw new ApiError(404, { en: `no rule "${request.params.uid}"`, 'zh-CN': `通知规则 "${request.params.uid}" 不存在` });
+      throw new ApiError(404, {
+        en: `no rule "${request.params.uid}"`,
+        'zh-CN': `通知规则 "${request.params.uid}" 不存在`,
+      });
     }
     const parsed = validate(previewBodySchema, request.body ?? undefined, language);
     if (!parsed.ok) {
@@ -45,10 +56,15 @@ export function testAndPreviewRoutes(app: FastifyInstance, context: RelayContext
     }
     let group: AlertGroup;
     try {
-      group = parsed.value.payload === undefined ? SAMPLE_GROUPS[parsed.value.sample] : normalizePayload(parsed.value.source, parsed.value.payload);
+      group =
+        parsed.value.payload === undefined
+          ? SAMPLE_GROUPS[parsed.value.sample]
+          : normalizePayload(parsed.value.source, parsed.value.payload);
     } catch (error) {
       if (error instanceof PayloadError) {
-        throw new ApiError(400, { en: `payload.${error.message}`, 'zh-CN': `告警数据有误：payload.${error.message}` }, [{ path: `payload.${error.field}`, message: error.message }]);
+        throw new ApiError(400, { en: `payload.${error.message}`, 'zh-CN': `告警数据有误：payload.${error.message}` }, [
+          { path: `payload.${error.field}`, message: error.message },
+        ]);
       }
       throw error;
     }
@@ -62,20 +78,43 @@ export function testAndPreviewRoutes(app: FastifyInstance, context: RelayContext
       for (const [destination, target] of destinationsOf(service, settings.apiBase)) {
         const kind = messageKindOf(target);
         const firing = selected.status === 'firing';
-        const parts = renderParts(selected, { ruleName: rule.name, language: rule.language, timezone: rule.timezone, template: rule.template, mentions: rule.mentions }, kind);
+        const parts = renderParts(
+          selected,
+          {
+            ruleName: rule.name,
+            language: rule.language,
+            timezone: rule.timezone,
+            template: rule.template,
+            mentions: rule.mentions,
+          },
+          kind
+        );
         const messages = packMessages([{ parts, mentions: rule.mentions, firing }], kind).map((message) => ({
           body: message.body,
           bytes: message.bytes,
           limit: message.limit,
         }));
         const companion = target.kind === 'robot' && firing ? companionText(rule.mentions, rule.language) : null;
-        destinations.push({ service: serviceUid, destination, kind: target.kind, label: destinationLabel(target), messageKind: kind, limit: limitOf(kind), messages, companion });
+        destinations.push({
+          service: serviceUid,
+          destination,
+          kind: target.kind,
+          label: destinationLabel(target),
+          messageKind: kind,
+          limit: limitOf(kind),
+          messages,
+          companion,
+        });
       }
     }
     return {
       alerts: group.alerts.length,
       matched: selected?.alerts.length ?? 0,
-      note: selected ? undefined : language === 'zh-CN' ? '没有告警匹配该规则，不会发送任何消息' : 'no alert matches this rule: nothing would be sent',
+      note: selected
+        ? undefined
+        : language === 'zh-CN'
+          ? '没有告警匹配该规则，不会发送任何消息'
+          : 'no alert matches this rule: nothing would be sent',
       destinations,
     };
   });

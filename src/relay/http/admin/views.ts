@@ -7,7 +7,12 @@ import type { Entry } from '../../config/catalog';
 import { robotDestination } from '../../delivery/destinations';
 
 function meta<T>(entry: Entry<T>) {
-  return { provenance: entry.provenance, version: entry.version, createdAt: new Date(entry.createdAt).toISOString(), updatedAt: new Date(entry.updatedAt).toISOString() };
+  return {
+    provenance: entry.provenance,
+    version: entry.version,
+    createdAt: new Date(entry.createdAt).toISOString(),
+    updatedAt: new Date(entry.updatedAt).toISOString(),
+  };
 }
 
 /** Names a robot without its key: the hash the delivery log uses as its destination. */
@@ -20,7 +25,11 @@ export function serviceView(entry: Entry<ServiceConfig>, usedBy: string[], apiBa
   const { robots, app, ...rest } = entry.config;
   return {
     ...rest,
-    robots: robots.map((robot) => ({ destination: robotDestinationOf(robot.webhookUrl, apiBase), groups: robot.groups, webhookUrlSet: robot.webhookUrl !== '' })),
+    robots: robots.map((robot) => ({
+      destination: robotDestinationOf(robot.webhookUrl, apiBase),
+      groups: robot.groups,
+      webhookUrlSet: robot.webhookUrl !== '',
+    })),
     app: app && (({ secret, ...visible }) => ({ ...visible, secretSet: secret !== '' }))(app),
     usedBy,
     ...meta(entry),
@@ -48,19 +57,33 @@ export function keepServiceSecrets(body: Json, current: ServiceConfig | undefine
   if (!current || typeof body !== 'object' || body === null) {
     return body;
   }
-  const urls = new Map(current.robots.map((robot) => [robotDestinationOf(robot.webhookUrl, apiBase), robot.webhookUrl]));
+  const urls = new Map(
+    current.robots.map((robot) => [robotDestinationOf(robot.webhookUrl, apiBase), robot.webhookUrl])
+  );
   urls.delete(null);
   const robots = Array.isArray(body.robots)
     ? body.robots.map((robot: Json) =>
-        robot && typeof robot === 'object' && !robot.webhookUrl && urls.has(robot.destination) ? { ...robot, webhookUrl: urls.get(robot.destination) } : robot
+        robot && typeof robot === 'object' && !robot.webhookUrl && urls.has(robot.destination)
+          ? { ...robot, webhookUrl: urls.get(robot.destination) }
+          : robot
       )
     : body.robots;
-  const app = body.app && typeof body.app === 'object' && !body.app.secret && current.app ? { ...body.app, secret: current.app.secret } : body.app;
+  const app =
+    body.app && typeof body.app === 'object' && !body.app.secret && current.app
+      ? { ...body.app, secret: current.app.secret }
+      : body.app;
   return { ...body, robots, app };
 }
 
 export function keepRuleSecrets(body: Json, current: RuleConfig | undefined): Json {
-  if (!current?.hmac || typeof body !== 'object' || body === null || !body.hmac || typeof body.hmac !== 'object' || body.hmac.secret) {
+  if (
+    !current?.hmac ||
+    typeof body !== 'object' ||
+    body === null ||
+    !body.hmac ||
+    typeof body.hmac !== 'object' ||
+    body.hmac.secret
+  ) {
     return body;
   }
   return { ...body, hmac: { ...body.hmac, secret: current.hmac.secret } };

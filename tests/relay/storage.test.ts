@@ -1,0 +1,113 @@
+/** The SQLite storage on real files: claims, optimistic versions, dedup, pruning. */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { normalizePayload } from '../../src/core/normalize';
+import { SqliteStorage } from '../../src/relay/storage/sqlite';
+import { VersionConflict, type NewDelivery } from '../../src/relay/storage/types';
+import { fixture, tempDir } from '../support/relay-harness';
+
+const storages: SqliteStorage[] = [];
+function open(file = path.join(tempDir(), 'relay.db')) {
+  const storage = new SqliteStorage(file);
+  storages.push(storage);
+  return storage;
+}
+after(async () => Promise.all(storages.map((storage) => storage.close())));
+
+function delivery(destination = 'robot:abc'): NewDelivery {
+  return {
+    ruleUid: 'r',
+    serviceUid: 's',
+    destination,
+    kind: 'robot',
+    label: '运维群',
+    group: normalizePayload('grafana', fixture('grafana-firing.json')),
+    isTest: false,
+    notBefore: 0,
+  };
+}
+
+describe('SqliteStorage', () => {
+  test('a destination claimed by one worker is not handed to another until released', async () => {
+    const file = path.join(tempDir(), 'relay.db');
+    const a = open(file);
+    const b = open(file);
+    await a.enqueue('k1', 0, [delivery(), delivery()], 1000);
+    assert.equal((await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 1000)).length, 2);
+    assert.deepEqual(await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1001), [], 'held by worker-a');
+    assert.deepEqual(await b.dueDestinations(1001), [], 'a claimed queue is not due');
+    await a.releaseDestination('robot:abc', 'worker-a', { retryAt: null, failed: false });
+    assert.equal((await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1002)).length, 2);
+    assert.deepEqual(
+      await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 50_000),
+      [],
+      'still held by worker-b'
+    );
+    assert.equal(
+      (await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 61_003)).length,
+      2,
+      'an expired lease is taken over'
+    );
+  });
+
+  test('a failed release holds the queue until retryAt and counts failures', async () => {
+    const storage = open();
+    await storage.enqueue('k', 0, [delivery('robot:x')], 0);
+    await storage.claimDestination('robot:x', 'w', 60_000, 10, 0);
+    await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failed: true });
+    assert.deepEqual(await storage.dueDestinations(100), [{ destination: 'robot:x', dueAt: 5000 }]);
+    assert.equal(await storage.destinationFailures('robot:x'), 1);
+  });
+
+  test('the same dedup key within the window stores nothing', async () => {
+    const storage = open();
+    assert.equal((await storage.enqueue('same', 60_000, [delivery()], 1000)).stored, true);
+    assert.equal((await storage.enqueue('same', 60_000, [delivery()], 30_000)).stored, false);
+    assert.equal((await storage.enqueue('same', 60_000, [delivery()], 62_000)).stored, true);
+    assert.equal((await storage.queueStats()).pending, 2);
+  });
+
+  test('writes with a stale version are refused and change nothing', async () => {
+    const storage = open();
+    const put = (sealed: string, expectVersion?: number) =>
+      storage.writeObjects([
+        {
+          op: 'put',
+          kind: 'service',
+          object: { uid: 'ops', name: 'ops', sealed, provenance: 'api' },
+          expectVersion,
+          now: 1,
+        },
+      ]);
+    await put('{"v":1}', 0);
+    await put('{"v":2}', 1);
+    await assert.rejects(put('{"v":3}', 1), VersionConflict);
+    const stored = await storage.getObject('service', 'ops');
+    assert.equal(stored?.version, 2);
+    assert.equal(stored?.sealed, '{"v":2}');
+  });
+
+  test('prune removes finished deliveries older than the retention, never pending ones', async () => {
+    const storage = open();
+    const { ids } = await storage.enqueue('old', 0, [delivery('robot:p'), delivery('robot:p')], 1000);
+    await storage.recordAttempt(
+      {
+        deliveryIds: [ids[0]],
+        destination: 'robot:p',
+        at: 2000,
+        ok: true,
+        errcode: 0,
+        errmsg: 'ok',
+        httpStatus: 200,
+        durationMs: 5,
+        message: {},
+      },
+      [{ id: ids[0], partsSent: 1, done: true }]
+    );
+    assert.equal(await storage.prune(10_000, 10_000), 1);
+    assert.equal(await storage.getDelivery(ids[0]), undefined);
+    assert.equal((await storage.getDelivery(ids[1]))?.status, 'pending');
+    assert.deepEqual(await storage.listAttempts(ids[0]), []);
+  });
+});
