@@ -4,7 +4,6 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
 import {
-  ADMIN_TOKEN,
   APP,
   ROBOT_KEY,
   defaultProvisioning,
@@ -16,31 +15,6 @@ import {
 
 const OTHER_KEY = 'b2c3d4e5-1111-4bc4-97a0-0ec2sifa5bbb';
 const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function call(
-  h: Harness,
-  method: string,
-  path: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {}
-): Promise<Answer> {
-  const response = await fetch(`${h.relay.url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
 
 function robotService(
   uid: string,
@@ -75,7 +49,7 @@ describe('admin API: services and rules', () => {
   after(() => h.close());
 
   test('a new service is shown with its secrets only as "set" flags', async () => {
-    const created = await call(h, 'POST', '/services', {
+    const created = await h.admin('POST', '/services', {
       body: { ...robotService('svc-view', [['值班群', OTHER_KEY]], h), app: { ...APP, accounts: ['zhangsan'] } },
     });
     assert.equal(created.status, 201);
@@ -89,7 +63,7 @@ describe('admin API: services and rules', () => {
     assert.equal(created.body.provenance, 'api');
     assert.equal(created.body.version, 1);
 
-    const listed = await call(h, 'GET', '/services');
+    const listed = await h.admin('GET', '/services');
     assert.deepEqual(
       listed.body.items.map((item: { uid: string }) => item.uid),
       ['ops', 'svc-view']
@@ -107,7 +81,7 @@ describe('admin API: services and rules', () => {
       robots: [{ groups: 'x', webhookUrl: 'https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh123' }],
       app: { corpId: 'x', agentId: 'abc', secret: '', accounts: [] },
     };
-    const english = await call(h, 'POST', '/services', { body });
+    const english = await h.admin('POST', '/services', { body });
     assert.equal(english.status, 400);
     const paths = english.body.problems.map((problem: { path: string }) => problem.path);
     for (const path of ['uid', 'name', 'app.corpId', 'app.agentId', 'app.secret']) {
@@ -115,7 +89,7 @@ describe('admin API: services and rules', () => {
     }
     assert.match(english.body.message, /app\.corpId: not a WeCom corpId/);
 
-    const chinese = await call(h, 'POST', '/services', {
+    const chinese = await h.admin('POST', '/services', {
       body,
       headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' },
     });
@@ -128,7 +102,7 @@ describe('admin API: services and rules', () => {
   });
 
   test('a robot URL on any host but the WeCom API is refused (no SSRF through the relay)', async () => {
-    const answer = await call(h, 'POST', '/services', {
+    const answer = await h.admin('POST', '/services', {
       body: {
         uid: 'ssrf',
         name: 'x',
@@ -141,11 +115,11 @@ describe('admin API: services and rules', () => {
       answer.body.problems[0].message,
       /webhookUrl must be http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/webhook\/send\?key=/
     );
-    assert.equal((await call(h, 'GET', '/services/ssrf')).status, 404);
+    assert.equal((await h.admin('GET', '/services/ssrf')).status, 404);
   });
 
   test('GET then PUT with the version, as the plugin does, keeps every secret the edit left out', async () => {
-    await call(h, 'POST', '/services', {
+    await h.admin('POST', '/services', {
       body: {
         ...robotService(
           'svc-edit',
@@ -158,16 +132,16 @@ describe('admin API: services and rules', () => {
         app: { ...APP, accounts: ['zhangsan'] },
       },
     });
-    const shown = await call(h, 'GET', '/services/svc-edit');
+    const shown = await h.admin('GET', '/services/svc-edit');
     const edited = { ...shown.body, name: '改名后的服务', description: '编辑过' };
-    const saved = await call(h, 'PUT', '/services/svc-edit', { body: edited });
+    const saved = await h.admin('PUT', '/services/svc-edit', { body: edited });
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
     assert.equal(saved.body.version, 2);
     assert.equal(saved.headers.get('etag'), '"2"');
     assert.equal(saved.body.name, '改名后的服务');
 
     h.wecom.reset();
-    const test = await call(h, 'POST', '/services/svc-edit/test');
+    const test = await h.admin('POST', '/services/svc-edit/test');
     assert.equal(test.body.ok, true, JSON.stringify(test.body));
     assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, 1, 'the first robot kept its key');
     assert.equal(h.wecom.robotMessages(OTHER_KEY).length, 1, 'the second robot kept its key');
@@ -175,7 +149,7 @@ describe('admin API: services and rules', () => {
   });
 
   test('removing one robot leaves the other with its own key, not the removed one', async () => {
-    await call(h, 'POST', '/services', {
+    await h.admin('POST', '/services', {
       body: robotService(
         'svc-two',
         [
@@ -185,8 +159,8 @@ describe('admin API: services and rules', () => {
         h
       ),
     });
-    const shown = await call(h, 'GET', '/services/svc-two');
-    const saved = await call(h, 'PUT', '/services/svc-two', {
+    const shown = await h.admin('GET', '/services/svc-two');
+    const saved = await h.admin('PUT', '/services/svc-two', {
       body: { ...shown.body, robots: [shown.body.robots[1]] },
       headers: { 'if-match': shown.headers.get('etag')! },
     });
@@ -197,15 +171,15 @@ describe('admin API: services and rules', () => {
     );
 
     h.wecom.reset();
-    const test = await call(h, 'POST', '/services/svc-two/test');
+    const test = await h.admin('POST', '/services/svc-two/test');
     assert.equal(test.body.ok, true);
     assert.equal(h.wecom.robotMessages(OTHER_KEY).length, 1, '乙群 still gets its messages');
     assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, 0, '甲群 was removed and gets nothing');
   });
 
   test('a robot with neither a webhook URL nor a known destination is refused, naming it', async () => {
-    const shown = await call(h, 'GET', '/services/svc-two');
-    const answer = await call(h, 'PUT', '/services/svc-two', {
+    const shown = await h.admin('GET', '/services/svc-two');
+    const answer = await h.admin('PUT', '/services/svc-two', {
       body: { ...shown.body, robots: [...shown.body.robots, { groups: '新群' }] },
     });
     assert.equal(answer.status, 400);
@@ -216,35 +190,35 @@ describe('admin API: services and rules', () => {
   });
 
   test('two admins cannot silently overwrite each other', async () => {
-    await call(h, 'POST', '/services', { body: robotService('svc-race', [['群', OTHER_KEY]], h) });
-    const first = await call(h, 'GET', '/services/svc-race');
-    const second = await call(h, 'GET', '/services/svc-race');
+    await h.admin('POST', '/services', { body: robotService('svc-race', [['群', OTHER_KEY]], h) });
+    const first = await h.admin('GET', '/services/svc-race');
+    const second = await h.admin('GET', '/services/svc-race');
 
-    const unversioned = await call(h, 'PUT', '/services/svc-race', {
+    const unversioned = await h.admin('PUT', '/services/svc-race', {
       body: { ...first.body, name: '没有版本', version: undefined },
     });
     assert.equal(unversioned.status, 428);
     assert.match(unversioned.body.message, /If-Match.*current version is 1/);
 
     assert.equal(
-      (await call(h, 'PUT', '/services/svc-race', { body: { ...first.body, name: '甲的修改' } })).status,
+      (await h.admin('PUT', '/services/svc-race', { body: { ...first.body, name: '甲的修改' } })).status,
       200
     );
-    const late = await call(h, 'PUT', '/services/svc-race', { body: { ...second.body, name: '乙的修改' } });
+    const late = await h.admin('PUT', '/services/svc-race', { body: { ...second.body, name: '乙的修改' } });
     assert.equal(late.status, 409);
     assert.match(late.body.message, /changed by someone else \(now version 2\)/);
-    const lateByHeader = await call(h, 'PUT', '/services/svc-race', {
+    const lateByHeader = await h.admin('PUT', '/services/svc-race', {
       body: { ...second.body, name: '乙的修改' },
       headers: { 'if-match': '"1"' },
     });
     assert.equal(lateByHeader.status, 409);
-    const staleDelete = await call(h, 'DELETE', '/services/svc-race', {
+    const staleDelete = await h.admin('DELETE', '/services/svc-race', {
       headers: { 'if-match': '"1"', 'accept-language': 'zh-CN' },
     });
     assert.equal(staleDelete.status, 409);
     assert.match(staleDelete.body.message, /通知服务 "svc-race" 已被他人修改/);
 
-    const now = await call(h, 'GET', '/services/svc-race');
+    const now = await h.admin('GET', '/services/svc-race');
     assert.equal(now.body.name, '甲的修改');
   });
 
@@ -255,34 +229,34 @@ describe('admin API: services and rules', () => {
       ['PUT', '/rules/critical'],
       ['DELETE', '/rules/critical'],
     ]) {
-      const answer = await call(h, method, path, { body: method === 'PUT' ? { name: 'x', version: 1 } : undefined });
+      const answer = await h.admin(method, path, { body: method === 'PUT' ? { name: 'x', version: 1 } : undefined });
       assert.equal(answer.status, 409, `${method} ${path}`);
       assert.match(answer.body.message, /provisioned from a file \(provenance: file\); change the file and reload/);
     }
-    const chinese = await call(h, 'DELETE', '/rules/critical', { headers: { 'accept-language': 'zh-CN' } });
+    const chinese = await h.admin('DELETE', '/rules/critical', { headers: { 'accept-language': 'zh-CN' } });
     assert.match(chinese.body.message, /来自配置文件/);
-    assert.equal((await call(h, 'GET', '/rules/critical')).body.provenance, 'file');
+    assert.equal((await h.admin('GET', '/rules/critical')).body.provenance, 'file');
   });
 
   test('a service used by rules cannot be deleted, and the answer names the rules', async () => {
-    await call(h, 'POST', '/services', { body: robotService('svc-used', [['群', OTHER_KEY]], h) });
+    await h.admin('POST', '/services', { body: robotService('svc-used', [['群', OTHER_KEY]], h) });
     for (const uid of ['rule-a', 'rule-b']) {
-      assert.equal((await call(h, 'POST', '/rules', { body: { uid, name: uid, services: ['svc-used'] } })).status, 201);
+      assert.equal((await h.admin('POST', '/rules', { body: { uid, name: uid, services: ['svc-used'] } })).status, 201);
     }
-    const refused = await call(h, 'DELETE', '/services/svc-used');
+    const refused = await h.admin('DELETE', '/services/svc-used');
     assert.equal(refused.status, 409);
     assert.match(refused.body.message, /used by rule\(s\) rule-a, rule-b/);
-    assert.deepEqual((await call(h, 'GET', '/services/svc-used')).body.usedBy, ['rule-a', 'rule-b']);
+    assert.deepEqual((await h.admin('GET', '/services/svc-used')).body.usedBy, ['rule-a', 'rule-b']);
 
     for (const uid of ['rule-a', 'rule-b']) {
-      assert.equal((await call(h, 'DELETE', `/rules/${uid}`)).status, 204);
+      assert.equal((await h.admin('DELETE', `/rules/${uid}`)).status, 204);
     }
-    assert.equal((await call(h, 'DELETE', '/services/svc-used')).status, 204);
-    assert.equal((await call(h, 'GET', '/services/svc-used')).status, 404);
+    assert.equal((await h.admin('DELETE', '/services/svc-used')).status, 204);
+    assert.equal((await h.admin('GET', '/services/svc-used')).status, 404);
   });
 
   test('a rule must name services that exist and carry a template that renders', async () => {
-    const answer = await call(h, 'POST', '/rules', {
+    const answer = await h.admin('POST', '/rules', {
       body: {
         uid: 'rule-bad',
         name: 'x',
@@ -295,7 +269,7 @@ describe('admin API: services and rules', () => {
     assert.equal(answer.status, 400);
     const paths = answer.body.problems.map((problem: { path: string }) => problem.path);
     assert.ok(paths.includes('timezone') && paths.includes('quietHours.start'), JSON.stringify(paths));
-    const fixedSchema = await call(h, 'POST', '/rules', {
+    const fixedSchema = await h.admin('POST', '/rules', {
       body: { uid: 'rule-bad', name: 'x', services: ['ops', 'no-such-service'], template: { alert: '{% if %}' } },
     });
     assert.equal(fixedSchema.status, 400);
@@ -307,11 +281,11 @@ describe('admin API: services and rules', () => {
   });
 
   test('an existing uid cannot be created again, and a uid cannot be changed', async () => {
-    await call(h, 'POST', '/rules', { body: { uid: 'rule-uid', name: 'x', services: ['ops'] } });
-    const again = await call(h, 'POST', '/rules', { body: { uid: 'rule-uid', name: 'y', services: ['ops'] } });
+    await h.admin('POST', '/rules', { body: { uid: 'rule-uid', name: 'x', services: ['ops'] } });
+    const again = await h.admin('POST', '/rules', { body: { uid: 'rule-uid', name: 'y', services: ['ops'] } });
     assert.equal(again.status, 409);
     assert.match(again.body.message, /already exists; PUT \/rules\/rule-uid changes it/);
-    const renamed = await call(h, 'PUT', '/rules/rule-uid', {
+    const renamed = await h.admin('PUT', '/rules/rule-uid', {
       body: { uid: 'other-uid', name: 'x', services: ['ops'], version: 1 },
     });
     assert.equal(renamed.status, 400);
@@ -319,7 +293,7 @@ describe('admin API: services and rules', () => {
   });
 
   test("a rule's HMAC secret is write-only and survives an edit that leaves it out", async () => {
-    const created = await call(h, 'POST', '/rules', {
+    const created = await h.admin('POST', '/rules', {
       body: { uid: 'rule-signed', name: '签名', services: ['ops'], hmac: { secret: 'rule-hmac-secret-value' } },
     });
     assert.equal(created.status, 201);
@@ -333,7 +307,7 @@ describe('admin API: services and rules', () => {
       alertmanager: '/hooks/alertmanager/rule-signed',
     });
 
-    const edited = await call(h, 'PUT', '/rules/rule-signed', { body: { ...created.body, name: '签名（改）' } });
+    const edited = await h.admin('PUT', '/rules/rule-signed', { body: { ...created.body, name: '签名（改）' } });
     assert.equal(edited.status, 200, JSON.stringify(edited.body));
     assert.equal(edited.body.hmac.secretSet, true);
 
@@ -357,14 +331,14 @@ describe('admin API: test-send', () => {
 
   async function testOf(service: object, language = 'en') {
     const uid = (service as { uid: string }).uid;
-    assert.equal((await call(h, 'POST', '/services', { body: service })).status, 201);
-    const answer = await call(h, 'POST', `/services/${uid}/test`, { headers: { 'accept-language': language } });
+    assert.equal((await h.admin('POST', '/services', { body: service })).status, 201);
+    const answer = await h.admin('POST', `/services/${uid}/test`, { headers: { 'accept-language': language } });
     assert.equal(answer.status, 200);
     return answer.body;
   }
 
   test('sends a real test message to every destination and answers ok for each', async () => {
-    const answer = await call(h, 'POST', '/services/ops/test');
+    const answer = await h.admin('POST', '/services/ops/test');
     assert.equal(answer.status, 200);
     assert.equal(answer.body.ok, true);
     assert.deepEqual(
@@ -425,7 +399,7 @@ describe('admin API: test-send', () => {
   test('60020 names the egress IP to add to 企业可信IP, and /status shows it', async () => {
     h.wecom.setTrustedIp({ egressIp: '198.51.100.9' });
     try {
-      const answer = await call(h, 'POST', '/services/ops/test', { headers: { 'accept-language': 'zh-CN' } });
+      const answer = await h.admin('POST', '/services/ops/test', { headers: { 'accept-language': 'zh-CN' } });
       const app = answer.body.results.find((result: { kind: string }) => result.kind === 'app');
       assert.equal(app.errcode, 60020);
       assert.match(app.hint['zh-CN'], /企业可信IP 中添加 198\.51\.100\.9/);
@@ -435,7 +409,7 @@ describe('admin API: test-send', () => {
         true,
         'robots do not need a trusted IP'
       );
-      assert.equal((await call(h, 'GET', '/status')).body.egressIp, '198.51.100.9');
+      assert.equal((await h.admin('GET', '/status')).body.egressIp, '198.51.100.9');
     } finally {
       h.wecom.setTrustedIp(undefined);
     }
@@ -451,7 +425,7 @@ describe('admin API: preview', () => {
 
   test('renders each built-in sample into messages within the byte limits, and sends nothing', async () => {
     for (const sample of ['firing', 'resolved', 'many', 'test']) {
-      const answer = await call(h, 'POST', '/rules/critical/preview', { body: { sample } });
+      const answer = await h.admin('POST', '/rules/critical/preview', { body: { sample } });
       assert.equal(answer.status, 200, sample);
       assert.deepEqual(
         answer.body.destinations.map((destination: { kind: string; limit: number }) => [
@@ -480,12 +454,12 @@ describe('admin API: preview', () => {
     }
     assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, 0);
     assert.equal(h.wecom.appCalls().length, 0);
-    assert.equal((await call(h, 'GET', '/deliveries')).body.items.length, 0, 'nothing queued');
+    assert.equal((await h.admin('GET', '/deliveries')).body.items.length, 0, 'nothing queued');
   });
 
   test('renders a posted payload into exactly the messages the destinations then get', async () => {
     const payload = resolvedGroup();
-    const preview = await call(h, 'POST', '/rules/critical/preview', { body: { payload } });
+    const preview = await h.admin('POST', '/rules/critical/preview', { body: { payload } });
     assert.equal(preview.status, 200);
     assert.equal(preview.body.matched, 2);
     const [robot, app] = preview.body.destinations;
@@ -497,7 +471,7 @@ describe('admin API: preview', () => {
   });
 
   test('an Alertmanager payload previews too', async () => {
-    const answer = await call(h, 'POST', '/rules/critical/preview', {
+    const answer = await h.admin('POST', '/rules/critical/preview', {
       body: { source: 'alertmanager', payload: fixture('alertmanager-firing.json') },
     });
     assert.equal(answer.status, 200);
@@ -505,10 +479,10 @@ describe('admin API: preview', () => {
   });
 
   test('says so when no alert matches the rule', async () => {
-    await call(h, 'POST', '/rules', {
+    await h.admin('POST', '/rules', {
       body: { uid: 'only-info', name: 'x', services: ['ops'], match: { severities: ['info'] } },
     });
-    const answer = await call(h, 'POST', '/rules/only-info/preview', {
+    const answer = await h.admin('POST', '/rules/only-info/preview', {
       body: { payload: fixture('grafana-firing.json') },
       headers: { 'accept-language': 'zh-CN' },
     });
@@ -521,10 +495,10 @@ describe('admin API: preview', () => {
   test('a bad payload is refused, naming the field', async () => {
     const payload = fixture('grafana-firing.json');
     payload.alerts[1].startsAt = 'yesterday';
-    const answer = await call(h, 'POST', '/rules/critical/preview', { body: { payload } });
+    const answer = await h.admin('POST', '/rules/critical/preview', { body: { payload } });
     assert.equal(answer.status, 400);
     assert.equal(answer.body.problems[0].path, 'payload.alerts[1].startsAt');
-    const sample = await call(h, 'POST', '/rules/critical/preview', { body: { sample: 'lots' } });
+    const sample = await h.admin('POST', '/rules/critical/preview', { body: { sample: 'lots' } });
     assert.equal(sample.status, 400);
     assert.equal(sample.body.problems[0].path, 'sample');
   });
@@ -560,7 +534,7 @@ describe('admin API: delivery log', () => {
   });
   after(() => h.close());
 
-  const list = async (query = '') => (await call(h, 'GET', `/deliveries${query}`)).body;
+  const list = async (query = '') => (await h.admin('GET', `/deliveries${query}`)).body;
   const idsOf = (page: { items: Array<{ id: number }> }) => page.items.map((item) => item.id);
 
   test('lists deliveries newest first, and pages through them with a cursor', async () => {
@@ -597,7 +571,7 @@ describe('admin API: delivery log', () => {
   });
 
   test('a delivery shows each attempt with errcode, errmsg and hint, and the rendered message', async () => {
-    const answer = await call(h, 'GET', `/deliveries/${ids.Third[0]}`);
+    const answer = await h.admin('GET', `/deliveries/${ids.Third[0]}`);
     assert.equal(answer.status, 200);
     const delivery = answer.body;
     assert.equal(delivery.status, 'failed');
@@ -612,19 +586,19 @@ describe('admin API: delivery log', () => {
     assert.match(delivery.messages[0].body.markdown.content, /Third/);
     assert.ok(delivery.messages[0].bytes <= delivery.messages[0].limit);
 
-    const sent = (await call(h, 'GET', `/deliveries/${ids.First[0]}`)).body;
+    const sent = (await h.admin('GET', `/deliveries/${ids.First[0]}`)).body;
     assert.equal(sent.attempts[0].hint, null);
     assert.equal(sent.attempts[0].errcode, 0);
   });
 
   test('a failed delivery can be retried by hand once the cause is fixed', async () => {
     h.wecom.addRobot(REMOVED_KEY);
-    const retried = await call(h, 'POST', `/deliveries/${ids.Third[0]}/retry`);
+    const retried = await h.admin('POST', `/deliveries/${ids.Third[0]}/retry`);
     assert.equal(retried.status, 202);
     assert.equal(retried.body.status, 'pending');
-    await h.until(async () => (await call(h, 'GET', `/deliveries/${ids.Third[0]}`)).body.status === 'sent');
+    await h.until(async () => (await h.admin('GET', `/deliveries/${ids.Third[0]}`)).body.status === 'sent');
     assert.match(robotTexts(h.wecom, REMOVED_KEY)[0], /Third/);
-    const detail = (await call(h, 'GET', `/deliveries/${ids.Third[0]}`)).body;
+    const detail = (await h.admin('GET', `/deliveries/${ids.Third[0]}`)).body;
     assert.deepEqual(
       detail.attempts.map((attempt: { errcode: number }) => attempt.errcode),
       [93000, 0]
@@ -632,7 +606,7 @@ describe('admin API: delivery log', () => {
   });
 
   test('a time filter that is not a time says what it should be', async () => {
-    const answer = await call(h, 'GET', '/deliveries?since=yesterday', { headers: { 'accept-language': 'zh-CN' } });
+    const answer = await h.admin('GET', '/deliveries?since=yesterday', { headers: { 'accept-language': 'zh-CN' } });
     assert.equal(answer.status, 400);
     assert.equal(answer.body.problems[0].path, 'since');
     assert.match(answer.body.problems[0].message, /ISO-8601/);
@@ -667,7 +641,7 @@ describe('admin API: status and OpenAPI document', () => {
   ];
 
   test('status shows version, storage, queue and provisioning', async () => {
-    const answer = await call(h, 'GET', '/status');
+    const answer = await h.admin('GET', '/status');
     assert.equal(answer.status, 200);
     assert.match(answer.body.version, /^\d+\.\d+\.\d+/);
     assert.deepEqual(answer.body.storage, { kind: 'sqlite', ok: true });
@@ -709,7 +683,7 @@ describe('admin API: status and OpenAPI document', () => {
   test('every documented route is served', async () => {
     for (const route of ROUTES) {
       const [method, path] = route.split(' ');
-      const answer = await call(h, method, path.replace('{uid}', 'no-such-uid').replace('{id}', '999'), {
+      const answer = await h.admin(method, path.replace('{uid}', 'no-such-uid').replace('{id}', '999'), {
         body: method === 'POST' || method === 'PUT' ? {} : undefined,
       });
       assert.doesNotMatch(String(answer.body?.message), /^no route/, route);

@@ -5,48 +5,24 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import {
-  ADMIN_TOKEN,
   APP,
   ROBOT_KEY,
   defaultProvisioning,
   startHarness,
   tempDir,
   writeProvisioning,
+  type AdminAnswer,
   type Harness,
 } from '../support/relay-harness';
 
 const DBA_KEY = 'd4e5f6a7-3333-4bc4-97a0-0ec2sifa5ddd';
 
-interface Answer {
-  status: number;
-  body: any;
-}
-
-async function call(
-  h: Harness,
-  method: string,
-  urlPath: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {}
-): Promise<Answer> {
-  const response = await fetch(`${h.relay.url}/api/v1${urlPath}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
 describe('provisioning reload', () => {
   let h: Harness;
   const reload = (language = 'en') =>
-    call(h, 'POST', '/provisioning/reload', { headers: { 'accept-language': language } });
-  const paths = (answer: Answer) => answer.body.problems.map((problem: { path: string }) => problem.path);
-  const problemAt = (answer: Answer, at: string) =>
+    h.admin('POST', '/provisioning/reload', { headers: { 'accept-language': language } });
+  const paths = (answer: AdminAnswer) => answer.body.problems.map((problem: { path: string }) => problem.path);
+  const problemAt = (answer: AdminAnswer, at: string) =>
     answer.body.problems.find((problem: { path: string }) => problem.path === at)?.message;
 
   /** Replaces the folder's files with these (name → content). */
@@ -81,19 +57,19 @@ describe('provisioning reload', () => {
     const applied = await reload();
     assert.equal(applied.status, 200);
     assert.deepEqual(applied.body, { ok: true, changed: 3, removed: 0, unchanged: 1 });
-    const ops = (await call(h, 'GET', '/services/ops')).body;
+    const ops = (await h.admin('GET', '/services/ops')).body;
     assert.equal(ops.name, '运维通知（新）');
     assert.equal(ops.provenance, 'file');
-    assert.equal((await call(h, 'GET', '/rules/slow-query')).body.provenance, 'file');
+    assert.equal((await h.admin('GET', '/rules/slow-query')).body.provenance, 'file');
 
     writeFiles({ 'relay.yaml': defaultProvisioning(h.wecom) });
     assert.deepEqual((await reload()).body, { ok: true, changed: 1, removed: 2, unchanged: 1 });
-    assert.equal((await call(h, 'GET', '/services/dba')).status, 404);
-    assert.equal((await call(h, 'GET', '/rules/slow-query')).status, 404);
+    assert.equal((await h.admin('GET', '/services/dba')).status, 404);
+    assert.equal((await h.admin('GET', '/rules/slow-query')).status, 404);
   });
 
   test('a bad file changes nothing, and every problem names its file and path', async () => {
-    const before = (await call(h, 'GET', '/services/ops')).body;
+    const before = (await h.admin('GET', '/services/ops')).body;
     writeFiles({
       'a.yaml': defaultProvisioning(h.wecom, {}, { name: '不应生效的改名' }),
       'b.yaml': {
@@ -117,10 +93,10 @@ describe('provisioning reload', () => {
       /^provisioning refused, nothing changed: .*b\.yaml: services\[0\]\.app\.corpId: not a WeCom corpId/
     );
 
-    const after = (await call(h, 'GET', '/services/ops')).body;
+    const after = (await h.admin('GET', '/services/ops')).body;
     assert.equal(after.name, before.name);
     assert.equal(after.version, before.version);
-    assert.equal((await call(h, 'GET', '/services/bad')).status, 404);
+    assert.equal((await h.admin('GET', '/services/bad')).status, 404);
   });
 
   test('says why in Chinese when asked', async () => {
@@ -147,7 +123,7 @@ describe('provisioning reload', () => {
 
   test('a file may not remove a service that a rule made through the API still uses', async () => {
     assert.equal(
-      (await call(h, 'POST', '/rules', { body: { uid: 'api-rule', name: 'API 规则', services: ['ops'] } })).status,
+      (await h.admin('POST', '/rules', { body: { uid: 'api-rule', name: 'API 规则', services: ['ops'] } })).status,
       201
     );
     try {
@@ -155,18 +131,18 @@ describe('provisioning reload', () => {
       const refused = await reload();
       assert.equal(refused.status, 400);
       assert.deepEqual(paths(refused), ['rule api-rule']);
-      assert.equal((await call(h, 'GET', '/services/ops')).status, 200, 'nothing was removed');
-      assert.equal((await call(h, 'GET', '/rules/critical')).status, 200, 'nothing was removed');
+      assert.equal((await h.admin('GET', '/services/ops')).status, 200, 'nothing was removed');
+      assert.equal((await h.admin('GET', '/rules/critical')).status, 200, 'nothing was removed');
     } finally {
-      await call(h, 'DELETE', '/rules/api-rule');
+      await h.admin('DELETE', '/rules/api-rule');
     }
   });
 
   test('deleteServices and deleteRules remove objects, also ones made through the API', async () => {
-    await call(h, 'POST', '/services', {
+    await h.admin('POST', '/services', {
       body: { uid: 'old-service', name: 'old', robots: [{ webhookUrl: DBA_KEY }] },
     });
-    await call(h, 'POST', '/rules', { body: { uid: 'old-rule', name: 'old', services: ['old-service'] } });
+    await h.admin('POST', '/rules', { body: { uid: 'old-rule', name: 'old', services: ['old-service'] } });
     writeFiles({
       'relay.yaml': {
         ...defaultProvisioning(h.wecom),
@@ -175,8 +151,8 @@ describe('provisioning reload', () => {
       },
     });
     assert.deepEqual((await reload()).body, { ok: true, changed: 0, removed: 2, unchanged: 2 });
-    assert.equal((await call(h, 'GET', '/services/old-service')).status, 404);
-    assert.equal((await call(h, 'GET', '/rules/old-rule')).status, 404);
+    assert.equal((await h.admin('GET', '/services/old-service')).status, 404);
+    assert.equal((await h.admin('GET', '/rules/old-rule')).status, 404);
   });
 
   test('$__env, $__file and $$ expand; an unset variable is named where it is used', async () => {
@@ -196,9 +172,9 @@ describe('provisioning reload', () => {
       ),
     });
     assert.equal((await reload()).status, 200);
-    assert.equal((await call(h, 'GET', '/services/ops')).body.description, '每月 $5 的机器人');
+    assert.equal((await h.admin('GET', '/services/ops')).body.description, '每月 $5 的机器人');
     h.wecom.reset();
-    const test = await call(h, 'POST', '/services/ops/test');
+    const test = await h.admin('POST', '/services/ops/test');
     assert.equal(test.body.ok, true, 'the robot key came from the env, the app secret from the file');
     assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, 1);
 

@@ -28,7 +28,11 @@ export function writeProvisioning(dir: string, content: object, file = 'relay.ya
 }
 
 /** A service with one robot and one app, and a rule "critical" using it. */
-export function defaultProvisioning(wecom: WecomSimulator, rule: Record<string, unknown> = {}, service: Record<string, unknown> = {}) {
+export function defaultProvisioning(
+  wecom: WecomSimulator,
+  rule: Record<string, unknown> = {},
+  service: Record<string, unknown> = {}
+) {
   return {
     apiVersion: 1,
     services: [
@@ -44,20 +48,41 @@ export function defaultProvisioning(wecom: WecomSimulator, rule: Record<string, 
   };
 }
 
+export interface AdminAnswer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
 export interface Harness {
   wecom: WecomSimulator;
   relay: Relay;
   dataDir: string;
   provisioningDir: string;
   logFile: string;
-  post(source: 'grafana' | 'alertmanager', ruleUid: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  post(
+    source: 'grafana' | 'alertmanager',
+    ruleUid: string,
+    body: unknown,
+    headers?: Record<string, string>
+  ): Promise<Response>;
+  /** Calls the admin API with the admin token; a JSON body when given. */
+  admin(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string> }
+  ): Promise<AdminAnswer>;
   /** Waits until `check` returns true, polling; fails after `timeoutMs`. */
   until(check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { provisioning?: (wecom: WecomSimulator) => object; env?: Record<string, string>; wecom?: WecomSimulator } = {}
+  options: {
+    provisioning?: (wecom: WecomSimulator) => object;
+    env?: Record<string, string>;
+    wecom?: WecomSimulator;
+  } = {}
 ): Promise<Harness> {
   const wecom = options.wecom ?? (await startWecomSimulator());
   wecom.addRobot(ROBOT_KEY);
@@ -73,7 +98,13 @@ export async function startHarness(
     ...options.env,
   };
   const settings = resolveSettings(
-    { port: '0', host: '127.0.0.1', 'data-dir': dataDir, provisioning: provisioningDir, 'wecom-api-base': wecom.baseUrl },
+    {
+      port: '0',
+      host: '127.0.0.1',
+      'data-dir': dataDir,
+      provisioning: provisioningDir,
+      'wecom-api-base': wecom.baseUrl,
+    },
     env
   );
   const logFile = path.join(dataDir, 'relay.log');
@@ -91,6 +122,19 @@ export async function startHarness(
         headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}`, ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
+    admin: async (method, urlPath, options = {}) => {
+      const response = await fetch(`${relay.url}/api/v1${urlPath}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+        },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    },
     until: async (check, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!(await check())) {

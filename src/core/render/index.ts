@@ -10,3 +10,4 @@ export { limitOf } from './kinds';
 export { DEFAULT_TEMPLATES } from './templates';
 export { templateError } from './validate';
 export { SAMPLE_GROUPS } from './samples';
+export { ruleRenderContext } from './context';

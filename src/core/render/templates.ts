@@ -61,7 +61,8 @@ export const DEFAULT_TEMPLATES: Record<Language, { title: string; alert: string 
  * one line so that a whole storm fits the robot's per-minute budget. Custom templates do not
  * apply to digests.
  */
-const digestLink = '{% assign link = alerts.first.links.first %}{% if link %} [{{ link.name }}]({{ link.url }}){% endif %}';
+const digestLink =
+  '{% assign link = alerts.first.links.first %}{% if link %} [{{ link.name }}]({{ link.url }}){% endif %}';
 const zhDigestTitle = `{% if isTest %}【测试】{% endif %}{% if status == "firing" %}<font color="warning">**【告警】{{ title }}**</font>{% else %}<font color="info">**【恢复】{{ title }}**</font>{% endif %}{% if total > 1 %} ×{{ total }}{% endif %} {{ part }}${digestLink}`;
 const enDigestTitle = `{% if isTest %}[TEST] {% endif %}{% if status == "firing" %}<font color="warning">**[FIRING] {{ title }}**</font>{% else %}<font color="info">**[RESOLVED] {{ title }}**</font>{% endif %}{% if total > 1 %} ×{{ total }}{% endif %} {{ part }}${digestLink}`;
 const digestAlert =

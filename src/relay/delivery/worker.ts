@@ -9,6 +9,7 @@ import {
   companionText,
   packMessages,
   renderParts,
+  ruleRenderContext,
   type MessageKind,
   type PackItem,
   type PackedMessage,
@@ -332,15 +333,7 @@ export class DeliveryWorker {
       .map(({ delivery, rule }) => {
         const parts = renderParts(
           delivery.group,
-          {
-            ruleName: rule.name,
-            language: rule.language,
-            timezone: rule.timezone,
-            template: rule.template,
-            mentions: rule.mentions,
-            now: new Date(delivery.createdAt),
-            digest: digest && delivery.partsSent === 0,
-          },
+          ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: digest && delivery.partsSent === 0 }),
           kind
         );
         return { delivery, parts: parts.slice(delivery.partsSent), mentions: rule.mentions, language: rule.language };

@@ -10,13 +10,11 @@ export async function opsRoutes(app: FastifyInstance, context: RelayContext) {
       await context.storage.ping();
       return { status: 'ready', storage: context.storage.kind };
     } catch (error) {
-      return reply
-        .code(503)
-        .send({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: `storage unreachable: ${(error as Error).message}`,
-        });
+      return reply.code(503).send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `storage unreachable: ${(error as Error).message}`,
+      });
     }
   });
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errcodeHint } from '../../../core/errcodes';
-import { packMessages, renderParts } from '../../../core/render';
+import { packMessages, renderParts, ruleRenderContext } from '../../../core/render';
 import { validate } from '../../../core/validation';
 import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
@@ -137,18 +137,7 @@ function renderedMessages(delivery: Delivery, context: RelayContext) {
   }
   const kind = messageKindOf(target);
   try {
-    const parts = renderParts(
-      delivery.group,
-      {
-        ruleName: rule.name,
-        language: rule.language,
-        timezone: rule.timezone,
-        template: rule.template,
-        mentions: rule.mentions,
-        now: new Date(delivery.createdAt),
-      },
-      kind
-    );
+    const parts = renderParts(delivery.group, ruleRenderContext(rule, { now: new Date(delivery.createdAt) }), kind);
     return packMessages([{ parts, mentions: rule.mentions, firing: delivery.group.status === 'firing' }], kind).map(
       ({ body, bytes, limit }) => ({ body, bytes, limit })
     );

@@ -4,7 +4,14 @@ import { z } from 'zod';
 import type { AlertGroup } from '../../../core/alert';
 import { selectAlerts } from '../../../core/match';
 import { normalizePayload, PayloadError } from '../../../core/normalize';
-import { companionText, limitOf, packMessages, renderParts, SAMPLE_GROUPS } from '../../../core/render';
+import {
+  companionText,
+  limitOf,
+  packMessages,
+  renderParts,
+  ruleRenderContext,
+  SAMPLE_GROUPS,
+} from '../../../core/render';
 import { validate } from '../../../core/validation';
 import type { RelayContext } from '../../context';
 import { destinationLabel, destinationsOf } from '../../delivery/destinations';
@@ -78,17 +85,7 @@ export function testAndPreviewRoutes(app: FastifyInstance, context: RelayContext
       for (const [destination, target] of destinationsOf(service, settings.apiBase)) {
         const kind = messageKindOf(target);
         const firing = selected.status === 'firing';
-        const parts = renderParts(
-          selected,
-          {
-            ruleName: rule.name,
-            language: rule.language,
-            timezone: rule.timezone,
-            template: rule.template,
-            mentions: rule.mentions,
-          },
-          kind
-        );
+        const parts = renderParts(selected, ruleRenderContext(rule), kind);
         const messages = packMessages([{ parts, mentions: rule.mentions, firing }], kind).map((message) => ({
           body: message.body,
           bytes: message.bytes,
