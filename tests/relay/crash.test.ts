@@ -77,6 +77,6 @@ test('a relay killed with -9 resumes every pending delivery after restart', asyn
   }
   assert.deepEqual(missing(), [], 'every accepted group reached WeCom after the restart');
   assert.equal(wecom.count45009(), 0);
-  await second.kill('SIGTERM');
+  assert.equal(await second.kill('SIGTERM'), 0, 'SIGTERM ends the relay cleanly');
   await wecom.close();
 });

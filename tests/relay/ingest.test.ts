@@ -1,5 +1,7 @@
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { INGEST_TOKEN, defaultProvisioning, fixture, startHarness, type Harness } from '../support/relay-harness';
 
@@ -156,5 +158,26 @@ describe('ingest endpoints', () => {
     };
     const response = await h.post('grafana', 'critical', payload);
     assert.equal(response.status, 202);
+  });
+});
+
+describe('when storage is unavailable', () => {
+  test('the hook answers 503, so Grafana and Alertmanager send again, and stores nothing', async () => {
+    const h = await startHarness();
+    const blocker = new Database(path.join(h.dataDir, 'wecom-relay.db'));
+    try {
+      // Another writer holds the database past the relay's busy timeout.
+      blocker.exec('BEGIN EXCLUSIVE');
+      const refused = await h.post('grafana', 'critical', fixture('grafana-firing.json'));
+      assert.equal(refused.status, 503);
+      assert.match((await refused.json()).message, /nothing was stored, send again/);
+      blocker.exec('ROLLBACK');
+      assert.equal((await h.relay.context.storage.queueStats()).pending, 0);
+      const accepted = await h.post('grafana', 'critical', fixture('grafana-firing.json'));
+      assert.equal(accepted.status, 202, 'the same post is accepted once storage is back');
+    } finally {
+      blocker.close();
+      await h.close();
+    }
   });
 });
