@@ -1,6 +1,9 @@
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
+import { robotDestination } from '../../src/relay/delivery/destinations';
 import { APP, ROBOT_KEY, defaultProvisioning, fixture, robotTexts, startHarness } from '../support/relay-harness';
 
 function group(
@@ -277,6 +280,44 @@ describe('delivery to WeCom', () => {
       assert.ok(used <= 20, `${used} messages for 120 groups: within one minute's budget`);
       assert.equal((await h.relay.context.storage.queueStats()).pending, 0);
     } finally {
+      await h.close();
+    }
+  });
+
+  test('a group too big for the budget goes out one line per alert, and keeps that style across passes', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
+    const db = new Database(path.join(h.dataDir, 'wecom-relay.db'));
+    try {
+      // 16 of the robot's 20 messages this minute are already spent.
+      const spend = db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
+      for (let i = 0; i < 16; i++) {
+        spend.run(robotDestination(ROBOT_KEY), Date.now());
+      }
+      await h.post('grafana', 'critical', group('Huge', { alerts: 400 }));
+      await h.until(() => h.wecom.robotMessages(ROBOT_KEY).length === 4);
+      const [delivery] = await h.relay.context.storage.listDeliveries({ limit: 1 });
+      await h.until(async () => (await h.relay.context.storage.getDelivery(delivery.id))!.partsSent === 4);
+      assert.equal((await h.relay.context.storage.getDelivery(delivery.id))!.digest, true);
+
+      // The minute passes (in the send log), and the rest follows.
+      db.exec('DELETE FROM sends; UPDATE destinations SET retry_at = 0');
+      h.relay.context.worker.wake();
+      await h.until(async () => (await h.relay.context.storage.getDelivery(delivery.id))!.status === 'sent', 15_000);
+      const texts = robotTexts(h.wecom);
+      const markers = texts.map((text) => /\((\d+)\/(\d+)\)/.exec(text)!.slice(1).map(Number));
+      const total = markers[0][1];
+      assert.deepEqual(
+        markers,
+        Array.from({ length: total }, (_, i) => [i + 1, total]),
+        'one run of (i/N), none repeated or skipped'
+      );
+      assert.ok(total < 40, `${total} messages for 400 alerts`);
+      const all = texts.join('\n');
+      for (let i = 0; i < 400; i++) {
+        assert.ok(all.includes(`host-${i}:9100`), `alert ${i} arrived`);
+      }
+    } finally {
+      db.close();
       await h.close();
     }
   });

@@ -103,7 +103,7 @@ describe('SqliteStorage', () => {
         durationMs: 5,
         message: {},
       },
-      [{ id: ids[0], partsSent: 1, done: true }]
+      [{ id: ids[0], partsSent: 1, done: true, digest: false }]
     );
     assert.equal(await storage.prune(10_000, 10_000), 1);
     assert.equal(await storage.getDelivery(ids[0]), undefined);

@@ -64,6 +64,7 @@ interface Queued {
 interface QueueItem {
   delivery: Delivery;
   parts: string[];
+  digest: boolean;
   mentions: Mentions;
   language: 'zh-CN' | 'en';
 }
@@ -324,19 +325,22 @@ export class DeliveryWorker {
     return { target, queue };
   }
 
-  /**
-   * The unsent parts of each delivery. A delivery already partly sent keeps its full rendering,
-   * so that its remaining parts follow on from those sent.
-   */
+  /** The unsent parts of each delivery, in the given style unless the delivery started in another. */
   private render(queue: Queued[], kind: MessageKind, digest: boolean): QueueItem[] {
     return queue
       .map(({ delivery, rule }) => {
         const parts = renderParts(
           delivery.group,
-          ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: digest && delivery.partsSent === 0 }),
+          ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: styleOf(delivery, digest) }),
           kind
         );
-        return { delivery, parts: parts.slice(delivery.partsSent), mentions: rule.mentions, language: rule.language };
+        return {
+          delivery,
+          parts: parts.slice(delivery.partsSent),
+          digest: styleOf(delivery, digest),
+          mentions: rule.mentions,
+          language: rule.language,
+        };
       })
       .filter((item) => item.parts.length > 0);
   }
@@ -385,7 +389,12 @@ export class DeliveryWorker {
     return covered.map((index) => {
       const item = items[index];
       const sent = sentParts.get(index) ?? 0;
-      return { id: item.delivery.id, partsSent: item.delivery.partsSent + sent, done: sent === item.parts.length };
+      return {
+        id: item.delivery.id,
+        partsSent: item.delivery.partsSent + sent,
+        done: sent === item.parts.length,
+        digest: item.digest,
+      };
     });
   }
 
@@ -412,6 +421,11 @@ export class DeliveryWorker {
 
 export function messageKindOf(target: ResolvedDestination): MessageKind {
   return target.kind === 'robot' ? 'robot-markdown' : (`app-${target.app.msgType}` as MessageKind);
+}
+
+/** A delivery partly sent keeps the style it started in, so its remaining parts follow on. */
+function styleOf(delivery: Delivery, digest: boolean): boolean {
+  return delivery.partsSent === 0 ? digest : delivery.digest;
 }
 
 function pack(items: QueueItem[], kind: MessageKind): PackedMessage[] {

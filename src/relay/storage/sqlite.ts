@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   not_before INTEGER NOT NULL,
   status TEXT NOT NULL,
   parts_sent INTEGER NOT NULL DEFAULT 0,
+  digest INTEGER NOT NULL DEFAULT 0,
   attempts INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   sent_at INTEGER,
@@ -96,6 +97,7 @@ interface DeliveryRow {
   not_before: number;
   status: Delivery['status'];
   parts_sent: number;
+  digest: number;
   attempts: number;
   created_at: number;
   sent_at: number | null;
@@ -116,6 +118,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     notBefore: row.not_before,
     status: row.status,
     partsSent: row.parts_sent,
+    digest: row.digest === 1,
     attempts: row.attempts,
     createdAt: row.created_at,
     sentAt: row.sent_at,
@@ -319,7 +322,7 @@ export class SqliteStorage implements Storage {
       INSERT INTO attempts (delivery_id, destination, at, ok, errcode, errmsg, http_status, duration_ms, message_json)
       VALUES (@deliveryId, @destination, @at, @ok, @errcode, @errmsg, @httpStatus, @durationMs, @message)`);
     const advance = this.db.prepare(`
-      UPDATE deliveries SET parts_sent = @partsSent, attempts = attempts + 1,
+      UPDATE deliveries SET parts_sent = @partsSent, digest = @digest, attempts = attempts + 1,
         status = CASE WHEN @done THEN 'sent' ELSE status END,
         sent_at = CASE WHEN @done THEN @at ELSE sent_at END,
         last_errcode = @errcode, last_error = @error
@@ -334,6 +337,7 @@ export class SqliteStorage implements Storage {
           advance.run({
             ...step,
             done: step.done ? 1 : 0,
+            digest: step.digest ? 1 : 0,
             at: attempt.at,
             errcode: attempt.ok ? null : attempt.errcode,
             error: attempt.ok ? null : attempt.errmsg,
@@ -458,7 +462,7 @@ export class SqliteStorage implements Storage {
         }
         this.db
           .prepare(
-            `UPDATE deliveries SET status = 'pending', parts_sent = 0, not_before = ?, sent_at = NULL WHERE id = ?`
+            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL WHERE id = ?`
           )
           .run(now, id);
         this.db

@@ -43,6 +43,8 @@ export interface Delivery extends NewDelivery {
   id: number;
   status: DeliveryStatus;
   partsSent: number;
+  /** Rendered one line per alert: once a part is sent, the rest must follow in the same style. */
+  digest: boolean;
   attempts: number;
   createdAt: number;
   sentAt: number | null;
@@ -180,6 +182,8 @@ export interface DeliveryProgress {
   partsSent: number;
   /** All parts sent: the delivery is done. */
   done: boolean;
+  /** The style its parts were rendered in. */
+  digest: boolean;
 }
 
 export class VersionConflict extends Error {

@@ -127,7 +127,7 @@ export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
   });
 }
 
-/** The messages this delivery renders to with the current config (what a retry would send). */
+/** The messages this delivery renders to with the current config, in the style it was sent in. */
 function renderedMessages(delivery: Delivery, context: RelayContext) {
   const rule = context.catalog.rules.get(delivery.ruleUid)?.config;
   const service = context.catalog.services.get(delivery.serviceUid)?.config;
@@ -137,7 +137,11 @@ function renderedMessages(delivery: Delivery, context: RelayContext) {
   }
   const kind = messageKindOf(target);
   try {
-    const parts = renderParts(delivery.group, ruleRenderContext(rule, { now: new Date(delivery.createdAt) }), kind);
+    const parts = renderParts(
+      delivery.group,
+      ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: delivery.digest }),
+      kind
+    );
     return packMessages([{ parts, mentions: rule.mentions, firing: delivery.group.status === 'firing' }], kind).map(
       ({ body, bytes, limit }) => ({ body, bytes, limit })
     );
