@@ -1,45 +1,5 @@
-import { normalizeStatus, RelayError, toRelayError } from './relay';
+import { RelayError, toRelayError } from './relay';
 import { checkRelayUrl, normalizeRelayUrl } from './settings';
-
-describe('normalizeStatus', () => {
-  test('reads storage and queue given as objects', () => {
-    expect(
-      normalizeStatus({
-        version: '1.0.0',
-        storage: { kind: 'postgres', ok: false },
-        queue: { pending: 12, failed: 3, oldestPendingSeconds: 1 },
-        egressIp: '198.51.100.1',
-        services: 2,
-        rules: 5,
-      })
-    ).toEqual({
-      version: '1.0.0',
-      storage: 'postgres',
-      storageOk: false,
-      queueDepth: 12,
-      failed: 3,
-      egressIp: '198.51.100.1',
-      services: 2,
-      rules: 5,
-    });
-  });
-
-  test('reads storage and queue given as plain values, and tolerates missing fields', () => {
-    expect(normalizeStatus({ storage: 'sqlite', queue: 0 })).toEqual({
-      version: null,
-      storage: 'sqlite',
-      storageOk: null,
-      queueDepth: 0,
-      failed: null,
-      egressIp: null,
-      services: null,
-      rules: null,
-    });
-    expect(normalizeStatus({ storage: { kind: 'sqlite', ok: false }, queue: null }).queueDepth).toBeNull();
-    expect(normalizeStatus({ queueDepth: 5 }).queueDepth).toBe(5);
-    expect(normalizeStatus(undefined).version).toBeNull();
-  });
-});
 
 describe('toRelayError', () => {
   const fetchError = (status: number, data: unknown) => ({ status, data, config: { url: 'x' } });

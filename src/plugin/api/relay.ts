@@ -1,41 +1,9 @@
 import { lastValueFrom } from 'rxjs';
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
+import type { RelayStatus } from '../../core/api';
 import { RELAY_PROXY_URL } from '../constants';
 
-/**
- * `GET /api/v1/status` as the relay answers it (design.md: version, storage, queue depth, egress IP
- * if known). Read defensively: every field is optional, and the queue and storage may be given as
- * objects or as plain values.
- */
-export interface RelayStatusResponse {
-  version?: string;
-  storage?: string | { kind?: string; ok?: boolean; ready?: boolean };
-  /** null when the storage is unavailable. */
-  queue?: number | null | { pending?: number; depth?: number; failed?: number; oldestPendingSeconds?: number | null };
-  queueDepth?: number;
-  egressIp?: string | null;
-  /** Number of notification services (通知服务) and rules (通知规则). */
-  services?: number;
-  rules?: number;
-}
-
-/** The relay status as the plugin shows it. */
-export interface RelayStatus {
-  version: string | null;
-  /** Storage kind, e.g. "sqlite" or "postgres". */
-  storage: string | null;
-  /** Whether the relay reports its storage reachable; null when it does not say. */
-  storageOk: boolean | null;
-  /** Deliveries waiting to be sent. */
-  queueDepth: number | null;
-  /** Deliveries that ended as failed. */
-  failed: number | null;
-  egressIp: string | null;
-  /** Number of notification services (通知服务). */
-  services: number | null;
-  /** Number of notification rules (通知规则). */
-  rules: number | null;
-}
+export type { RelayStatus };
 
 export type RelayErrorKind =
   /** Grafana has no route for /relay: plugin.json changed and Grafana was not restarted. */
@@ -67,36 +35,17 @@ export class RelayError extends Error {
 export async function fetchRelayStatus(): Promise<RelayStatus> {
   try {
     const response = await lastValueFrom(
-      getBackendSrv().fetch<RelayStatusResponse>({
+      getBackendSrv().fetch<RelayStatus>({
         url: `${RELAY_PROXY_URL}/status`,
         method: 'GET',
         showErrorAlert: false,
         showSuccessAlert: false,
       })
     );
-    return normalizeStatus(response.data);
+    return response.data;
   } catch (error) {
     throw toRelayError(error);
   }
-}
-
-export function normalizeStatus(data: RelayStatusResponse | null | undefined): RelayStatus {
-  const body = data ?? {};
-  const storage = body.storage;
-  const queue = body.queue;
-  return {
-    version: typeof body.version === 'string' && body.version !== '' ? body.version : null,
-    storage: typeof storage === 'string' ? storage : (storage?.kind ?? null),
-    storageOk: typeof storage === 'object' && storage !== null ? (storage.ok ?? storage.ready ?? null) : null,
-    queueDepth:
-      typeof queue === 'number'
-        ? queue
-        : (queue?.pending ?? queue?.depth ?? (typeof body.queueDepth === 'number' ? body.queueDepth : null)),
-    failed: typeof queue === 'object' && queue !== null ? (queue.failed ?? null) : null,
-    egressIp: body.egressIp || null,
-    services: typeof body.services === 'number' ? body.services : null,
-    rules: typeof body.rules === 'number' ? body.rules : null,
-  };
 }
 
 export function toRelayError(error: unknown): RelayError {

@@ -1,3 +1,4 @@
+import type { RelayStatus } from '../../core/api';
 import { of, throwError } from 'rxjs';
 import { type BackendSrv, type BackendSrvRequest, type FetchError, setBackendSrv } from '@grafana/runtime';
 
@@ -37,7 +38,7 @@ export function mockBackendSrvFetch(handler: FetchHandler) {
 }
 
 /** A `GET /api/v1/status` answer as the relay gives it. */
-export const RELAY_STATUS = {
+export const RELAY_STATUS: RelayStatus = {
   version: '1.2.3',
   uptimeSeconds: 3600,
   storage: { kind: 'sqlite', ok: true },

@@ -20,48 +20,39 @@ export function RelayStatusDetails({ status }: Props) {
       <dt>
         <Text color="secondary">{t('relay-status.version', 'Version')}</Text>
       </dt>
-      <dd data-testid={testIds.relayStatus.version}>{status.version ?? unknown}</dd>
+      <dd data-testid={testIds.relayStatus.version}>{status.version}</dd>
 
       <dt>
         <Text color="secondary">{t('relay-status.storage', 'Storage')}</Text>
       </dt>
       <dd data-testid={testIds.relayStatus.storage}>
-        {status.storage ?? unknown}{' '}
-        {status.storageOk === true && <Badge color="green" text={t('relay-status.storage-ok', 'reachable')} />}
-        {status.storageOk === false && <Badge color="red" text={t('relay-status.storage-down', 'unavailable')} />}
+        {status.storage.kind}{' '}
+        {status.storage.ok ? (
+          <Badge color="green" text={t('relay-status.storage-ok', 'reachable')} />
+        ) : (
+          <Badge color="red" text={t('relay-status.storage-down', 'unavailable')} />
+        )}
       </dd>
 
       <dt>
         <Text color="secondary">{t('relay-status.queue', 'Queued deliveries')}</Text>
       </dt>
-      <dd data-testid={testIds.relayStatus.queue}>{status.queueDepth ?? unknown}</dd>
+      <dd data-testid={testIds.relayStatus.queue}>{status.queue?.pending ?? unknown}</dd>
 
-      {status.failed !== null && (
-        <>
-          <dt>
-            <Text color="secondary">{t('relay-status.failed', 'Failed deliveries')}</Text>
-          </dt>
-          <dd data-testid={testIds.relayStatus.failed}>{status.failed}</dd>
-        </>
-      )}
+      <dt>
+        <Text color="secondary">{t('relay-status.failed', 'Failed deliveries')}</Text>
+      </dt>
+      <dd data-testid={testIds.relayStatus.failed}>{status.queue?.failed ?? unknown}</dd>
 
-      {status.services !== null && (
-        <>
-          <dt>
-            <Text color="secondary">{t('relay-status.services', 'Notification services')}</Text>
-          </dt>
-          <dd data-testid={testIds.relayStatus.services}>{status.services}</dd>
-        </>
-      )}
+      <dt>
+        <Text color="secondary">{t('relay-status.services', 'Notification services')}</Text>
+      </dt>
+      <dd data-testid={testIds.relayStatus.services}>{status.services}</dd>
 
-      {status.rules !== null && (
-        <>
-          <dt>
-            <Text color="secondary">{t('relay-status.rules', 'Notification rules')}</Text>
-          </dt>
-          <dd data-testid={testIds.relayStatus.rules}>{status.rules}</dd>
-        </>
-      )}
+      <dt>
+        <Text color="secondary">{t('relay-status.rules', 'Notification rules')}</Text>
+      </dt>
+      <dd data-testid={testIds.relayStatus.rules}>{status.rules}</dd>
 
       {status.egressIp !== null && (
         <>

@@ -1,5 +1,6 @@
 /** GET /status and POST /provisioning/reload. */
 import type { FastifyInstance } from 'fastify';
+import type { RelayStatus } from '../../../core/api';
 import type { RelayContext } from '../../context';
 import { ProvisioningError } from '../../provisioning/load';
 import { ApiError } from '../errors';
@@ -7,7 +8,7 @@ import { ApiError } from '../errors';
 const startedAt = Date.now();
 
 export function systemRoutes(app: FastifyInstance, context: RelayContext) {
-  app.get('/status', async () => {
+  app.get('/status', async (): Promise<RelayStatus> => {
     let storageOk = true;
     try {
       await context.storage.ping();
@@ -26,7 +27,6 @@ export function systemRoutes(app: FastifyInstance, context: RelayContext) {
           queue.oldestPendingAt === null ? null : Math.round((Date.now() - queue.oldestPendingAt) / 1000),
       },
       wecomApiBase: context.settings.apiBase,
-      /** The relay's address as WeCom sees it, learned from a 60020 answer; add it to 企业可信IP. */
       egressIp: context.client.lastEgressIp ?? null,
       provisioning: context.settings.provisioning ?? null,
       services: context.catalog.services.size,
