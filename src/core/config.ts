@@ -16,7 +16,8 @@ const uid = z
 
 /** WeCom userids (账号): letters, digits, "-", "_", "." and "@", 1–64 bytes (wecom-api.md §4). */
 const userid = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { message: 'not a WeCom userid (账号)' });
-const mobile = z.string().regex(/^\+?[0-9-]{5,20}$/, { message: 'not a mobile number' });
+const MOBILE = /^\+?[0-9-]{5,20}$/;
+const mobile = z.string().regex(MOBILE, { message: 'not a mobile number' });
 
 export const robotSchema = z.object({
   /** 群组名称: one or more group names separated by "&", shown to people only. */
@@ -30,15 +31,24 @@ export const appMessageTypes = ['markdown', 'text', 'textcard'] as const;
 export const appSchema = z
   .object({
     /** 企业ID */
-    corpId: z.string().trim().regex(/^[A-Za-z0-9]{4,64}$/, { message: 'not a WeCom corpId (企业ID)' }),
+    corpId: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{4,64}$/, { message: 'not a WeCom corpId (企业ID)' }),
     /** AgentId */
     agentId: z.coerce.number().int().positive(),
     /** Secret: never returned by the API. */
     secret: z.string().trim().min(1).max(512),
     /** 账号 (userids). */
     accounts: z.array(userid).max(10000).default([]),
-    departments: z.array(z.coerce.string().regex(/^[0-9]{1,12}$/, { message: 'not a department id' })).max(100).default([]),
-    tags: z.array(z.coerce.string().regex(/^[0-9]{1,12}$/, { message: 'not a tag id' })).max(100).default([]),
+    departments: z
+      .array(z.coerce.string().regex(/^[0-9]{1,12}$/, { message: 'not a department id' }))
+      .max(100)
+      .default([]),
+    tags: z
+      .array(z.coerce.string().regex(/^[0-9]{1,12}$/, { message: 'not a tag id' }))
+      .max(100)
+      .default([]),
     /** markdown for the WeCom app; text or textcard for readers in personal WeChat (微信插件). */
     msgType: z.enum(appMessageTypes).default('markdown'),
   })
@@ -64,23 +74,61 @@ export const serviceSchema = z
     path: ['robots'],
   });
 
-export const matcherSchema = z
-  .object({
-    label: z.string().min(1).max(256),
-    op: z.enum(['=', '!=', '=~', '!~']).default('='),
-    value: z.string().max(1024),
-  })
-  .refine((matcher) => !matcher.op.includes('~') || isValidRegex(matcher.value), {
-    message: 'not a valid regular expression',
-    path: ['value'],
-  });
+const MATCHER_TEXT = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|(\S*))\s*$/;
+
+/** Alertmanager's matcher syntax, e.g. `team=~"dba|sre"`, as a matcher object. */
+function matcherFromText(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof value !== 'string') {
+    return value;
+  }
+  const match = MATCHER_TEXT.exec(value);
+  if (!match) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'not a matcher: write label="value", label!="value", label=~"regex" or label!~"regex"',
+    });
+    return z.NEVER;
+  }
+  const [, label, op, quoted, bare] = match;
+  return { label, op, value: quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare };
+}
+
+export const matcherSchema = z.preprocess(
+  matcherFromText,
+  z
+    .object({
+      label: z.string().min(1).max(256),
+      op: z.enum(['=', '!=', '=~', '!~']).default('='),
+      value: z.string().max(1024),
+    })
+    .refine((matcher) => !matcher.op.includes('~') || isValidRegex(matcher.value), {
+      message: 'not a valid regular expression',
+      path: ['value'],
+    })
+);
+
+const mentionsObject = z.object({
+  users: z.array(userid).max(100).default([]),
+  mobiles: z.array(mobile).max(100).default([]),
+  all: z.boolean().default(false),
+});
+
+/** A plain list works too: "@all", mobile numbers and userids, e.g. [zhangsan, "13800001111", "@all"]. */
+function mentionsFromList(value: unknown): unknown {
+  if (!Array.isArray(value)) {
+    return value;
+  }
+  const entries = value.map((entry) => String(entry).trim());
+  return {
+    users: entries.filter((entry) => entry !== '@all' && !MOBILE.test(entry)),
+    mobiles: entries.filter((entry) => MOBILE.test(entry)),
+    all: entries.includes('@all'),
+  };
+}
 
 const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: 'time of day as HH:MM' });
 
-const timezone = z
-  .string()
-  .default(DEFAULT_TIMEZONE)
-  .refine(isValidTimezone, { message: 'unknown IANA time zone' });
+const timezone = z.string().default(DEFAULT_TIMEZONE).refine(isValidTimezone, { message: 'unknown IANA time zone' });
 
 export const ruleSchema = z.object({
   uid,
@@ -94,8 +142,13 @@ export const ruleSchema = z.object({
     .object({
       matchers: z.array(matcherSchema).max(50).default([]),
       severities: z.array(z.string().min(1).max(64)).max(20).default([]),
+      /** Only firing, or only resolved alerts; both when empty. */
+      statuses: z
+        .array(z.enum(['firing', 'resolved']))
+        .max(2)
+        .default([]),
     })
-    .default({ matchers: [], severities: [] }),
+    .default({ matchers: [], severities: [], statuses: [] }),
   sendResolved: z.boolean().default(true),
   language: z.enum(['zh-CN', 'en']).default('zh-CN'),
   timezone,
@@ -107,13 +160,7 @@ export const ruleSchema = z.object({
     })
     .optional(),
   /** Who robots @mention when a message carries firing alerts. */
-  mentions: z
-    .object({
-      users: z.array(userid).max(100).default([]),
-      mobiles: z.array(mobile).max(100).default([]),
-      all: z.boolean().default(false),
-    })
-    .default({ users: [], mobiles: [], all: false }),
+  mentions: z.preprocess(mentionsFromList, mentionsObject).default({ users: [], mobiles: [], all: false }),
   /** Alerts below these severities wait until the quiet hours end, then arrive as one digest. */
   quietHours: z
     .object({
@@ -163,7 +210,10 @@ export function isValidTimezone(name: string): boolean {
  * The robot key of a webhook URL or bare key, or an error naming what is wrong. Only URLs under
  * the configured API base are accepted, so the relay can never be pointed at another host.
  */
-export function robotKeyOf(webhookUrl: string, apiBase: string = DEFAULT_API_BASE): { key: string } | { error: string } {
+export function robotKeyOf(
+  webhookUrl: string,
+  apiBase: string = DEFAULT_API_BASE
+): { key: string } | { error: string } {
   const value = webhookUrl.trim();
   if (/^[A-Za-z0-9_-]{8,128}$/.test(value)) {
     return { key: value };

@@ -5,11 +5,17 @@ import { ruleSchema } from './config';
 import { selectAlerts, sendNotBefore } from './match';
 import { normalizePayload } from './normalize';
 
-function group(alerts: Array<{ alertname: string; severity?: string; team?: string; status?: 'firing' | 'resolved' }>): AlertGroup {
+function group(
+  alerts: Array<{ alertname: string; severity?: string; team?: string; status?: 'firing' | 'resolved' }>
+): AlertGroup {
   return normalizePayload('alertmanager', {
     alerts: alerts.map((alert) => ({
       status: alert.status ?? 'firing',
-      labels: { alertname: alert.alertname, ...(alert.severity ? { severity: alert.severity } : {}), ...(alert.team ? { team: alert.team } : {}) },
+      labels: {
+        alertname: alert.alertname,
+        ...(alert.severity ? { severity: alert.severity } : {}),
+        ...(alert.team ? { team: alert.team } : {}),
+      },
       startsAt: '2026-11-23T00:00:00Z',
     })),
   });
@@ -36,13 +42,37 @@ describe('selectAlerts', () => {
 
   test('drops resolved alerts when sendResolved is off, and the group when nothing is left', () => {
     const mixed = group([{ alertname: 'A' }, { alertname: 'B', status: 'resolved' }]);
-    assert.deepEqual(selectAlerts(mixed, rule({ sendResolved: false }))?.alerts.map((alert) => alert.labels.alertname), ['A']);
+    assert.deepEqual(
+      selectAlerts(mixed, rule({ sendResolved: false }))?.alerts.map((alert) => alert.labels.alertname),
+      ['A']
+    );
     assert.equal(selectAlerts(group([{ alertname: 'B', status: 'resolved' }]), rule({ sendResolved: false })), null);
-    assert.equal(selectAlerts(mixed, rule({ match: { matchers: [{ label: 'team', op: '=', value: 'nobody' }] } })), null);
+    assert.equal(
+      selectAlerts(mixed, rule({ match: { matchers: [{ label: 'team', op: '=', value: 'nobody' }] } })),
+      null
+    );
+  });
+
+  test('a status filter keeps only firing (or only resolved) alerts', () => {
+    const mixed = group([{ alertname: 'A' }, { alertname: 'B', status: 'resolved' }]);
+    assert.deepEqual(
+      selectAlerts(mixed, rule({ match: { statuses: ['firing'] } }))?.alerts.map((alert) => alert.labels.alertname),
+      ['A']
+    );
+    assert.deepEqual(
+      selectAlerts(mixed, rule({ match: { statuses: ['resolved'] } }))?.alerts.map((alert) => alert.labels.alertname),
+      ['B']
+    );
   });
 
   test('the status follows what is left: resolved when only resolved alerts remain', () => {
-    const selected = selectAlerts(group([{ alertname: 'A', severity: 'info' }, { alertname: 'B', status: 'resolved', severity: 'critical' }]), rule({ match: { severities: ['critical'] } }));
+    const selected = selectAlerts(
+      group([
+        { alertname: 'A', severity: 'info' },
+        { alertname: 'B', status: 'resolved', severity: 'critical' },
+      ]),
+      rule({ match: { severities: ['critical'] } })
+    );
     assert.equal(selected?.status, 'resolved');
   });
 
@@ -54,11 +84,17 @@ describe('selectAlerts', () => {
 });
 
 describe('sendNotBefore (quiet hours)', () => {
-  const quiet = rule({ timezone: 'Asia/Shanghai', quietHours: { start: '23:00', end: '08:00', allowSeverities: ['critical'] } });
+  const quiet = rule({
+    timezone: 'Asia/Shanghai',
+    quietHours: { start: '23:00', end: '08:00', allowSeverities: ['critical'] },
+  });
 
   test('holds a warning raised at 02:30 Beijing time until 08:00', () => {
     const now = new Date('2026-11-22T18:30:00Z'); // 02:30 in Asia/Shanghai
-    assert.equal(new Date(sendNotBefore(group([{ alertname: 'A', severity: 'warning' }]), quiet, now)).toISOString(), '2026-11-23T00:00:00.000Z');
+    assert.equal(
+      new Date(sendNotBefore(group([{ alertname: 'A', severity: 'warning' }]), quiet, now)).toISOString(),
+      '2026-11-23T00:00:00.000Z'
+    );
   });
 
   test('never holds an allowed severity, and sends at once outside the quiet hours', () => {
@@ -71,6 +107,9 @@ describe('sendNotBefore (quiet hours)', () => {
   test('handles a window within one day (12:00–13:00)', () => {
     const lunch = rule({ timezone: 'UTC', quietHours: { start: '12:00', end: '13:00', allowSeverities: [] } });
     const now = new Date('2026-11-23T12:15:30Z');
-    assert.equal(new Date(sendNotBefore(group([{ alertname: 'A' }]), lunch, now)).toISOString(), '2026-11-23T13:00:00.000Z');
+    assert.equal(
+      new Date(sendNotBefore(group([{ alertname: 'A' }]), lunch, now)).toISOString(),
+      '2026-11-23T13:00:00.000Z'
+    );
   });
 });

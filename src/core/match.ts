@@ -36,6 +36,9 @@ export function selectAlerts(group: AlertGroup, rule: RuleFilter): AlertGroup | 
     if (alert.status === 'resolved' && !rule.sendResolved) {
       return false;
     }
+    if (rule.match.statuses.length > 0 && !rule.match.statuses.includes(alert.status)) {
+      return false;
+    }
     if (severities.length > 0 && !severities.includes(severityOf(alert))) {
       return false;
     }
@@ -55,7 +58,12 @@ function minutesOfDay(hhmm: string): number {
 }
 
 function localMinutes(now: Date, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now);
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }

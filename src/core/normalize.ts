@@ -166,7 +166,11 @@ const TEST_GROUP_KEY = /^[^{]+-[0-9a-f]{16}-\d+$/;
  * it, so it is recognised by its shape.
  */
 function isGrafanaTest(alerts: Alert[], groupKey: string): boolean {
-  return alerts.length > 0 && alerts.every((alert) => alert.labels.alertname === 'TestAlert') && (alerts.length === 1 || TEST_GROUP_KEY.test(groupKey));
+  return (
+    alerts.length > 0 &&
+    alerts.every((alert) => alert.labels.alertname === 'TestAlert') &&
+    (alerts.length === 1 || TEST_GROUP_KEY.test(groupKey))
+  );
 }
 
 export function normalizePayload(source: AlertSource, body: unknown, now: number = Date.now()): AlertGroup {

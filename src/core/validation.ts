@@ -19,11 +19,15 @@ const ZH_MESSAGES: Record<string, string> = {
   'not a department id': '不是有效的部门 ID',
   'not a tag id': '不是有效的标签 ID',
   'an app needs at least one account, department or tag to send to': '应用至少需要一个接收账号、部门或标签',
-  'a service needs at least one robot (企业微信群) or an app (企业微信账号)': '通知服务至少需要一个企业微信群机器人或一个企业微信应用',
+  'a service needs at least one robot (企业微信群) or an app (企业微信账号)':
+    '通知服务至少需要一个企业微信群机器人或一个企业微信应用',
   'not a valid regular expression': '不是有效的正则表达式',
+  'not a matcher: write label="value", label!="value", label=~"regex" or label!~"regex"':
+    '不是有效的匹配条件：应写作 label="value"、label!="value"、label=~"正则" 或 label!~"正则"',
   'time of day as HH:MM': '时间格式应为 HH:MM',
   'unknown IANA time zone': '未知的时区 (IANA 名称)',
-  'ms since epoch or an ISO-8601 date-time with zone, e.g. 2026-01-02T15:04:05+08:00': '应为毫秒时间戳或带时区的 ISO-8601 时间，例如 2026-01-02T15:04:05+08:00',
+  'ms since epoch or an ISO-8601 date-time with zone, e.g. 2026-01-02T15:04:05+08:00':
+    '应为毫秒时间戳或带时区的 ISO-8601 时间，例如 2026-01-02T15:04:05+08:00',
 };
 
 export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
@@ -46,12 +50,20 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown, language: Langu
   }
   return {
     ok: false,
-    problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path, prefix), message: translate(issue.message, language) })),
+    problems: result.error.issues.map((issue) => ({
+      path: formatPath(issue.path, prefix),
+      message: translate(issue.message, language),
+    })),
   };
 }
 
 /** Checks that need the relay's WeCom API base: robot URLs may only point there (no SSRF). */
-export function serviceProblems(service: ServiceConfig, apiBase: string, language: Language = 'en', prefix = ''): Problem[] {
+export function serviceProblems(
+  service: ServiceConfig,
+  apiBase: string,
+  language: Language = 'en',
+  prefix = ''
+): Problem[] {
   const problems: Problem[] = [];
   service.robots.forEach((robot, index) => {
     const result = robotKeyOf(robot.webhookUrl, apiBase);
