@@ -242,6 +242,13 @@ describe('delivery to WeCom', () => {
         (d) => d.kind === 'robot'
       );
       assert.match(failed.lastError ?? '', /expired/);
+
+      // Once WeCom is back, a retry by hand delivers it: its max age starts again.
+      h.wecom.reset();
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      assert.equal((await h.admin('POST', `/deliveries/${failed.id}/retry`)).status, 202);
+      await h.until(async () => (await h.relay.context.storage.getDelivery(failed.id))!.status === 'sent', 10_000);
+      assert.ok(robotTexts(h.wecom).some((text) => text.includes('Stuck')));
     } finally {
       await h.close();
     }

@@ -91,8 +91,6 @@ export class Catalog {
     await this.reload();
   }
 
-  putChange(kind: 'service', config: ServiceConfig, provenance: Provenance, expectVersion?: number): ObjectChange;
-  putChange(kind: 'rule', config: RuleConfig, provenance: Provenance, expectVersion?: number): ObjectChange;
   putChange(
     kind: ObjectKind,
     config: ServiceConfig | RuleConfig,

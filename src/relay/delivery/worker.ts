@@ -76,7 +76,8 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private lastTickAt = 0;
-  private ticking = false;
+  /** The pass under way, if any. */
+  private ticking: Promise<void> | undefined;
   private tickAgain = false;
   private stopped = true;
 
@@ -91,6 +92,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.ticking;
     await Promise.allSettled(this.inFlight.values());
   }
 
@@ -130,7 +132,19 @@ export class DeliveryWorker {
       this.tickAgain = true;
       return;
     }
-    this.ticking = true;
+    this.ticking = this.pass().finally(() => (this.ticking = undefined));
+    await this.ticking;
+    if (this.stopped) {
+      return;
+    }
+    if (this.tickAgain) {
+      this.tickAgain = false;
+      this.wake();
+    }
+  }
+
+  /** Starts work on every due queue (up to the concurrency), and schedules the next pass. */
+  private async pass(): Promise<void> {
     this.lastTickAt = Date.now();
     let nextAt = Date.now() + IDLE_POLL_MS;
     try {
@@ -146,7 +160,7 @@ export class DeliveryWorker {
           continue;
         }
         this.lingering.delete(destination);
-        if (this.inFlight.size >= (this.options.concurrency ?? 8)) {
+        if (this.stopped || this.inFlight.size >= (this.options.concurrency ?? 8)) {
           break;
         }
         const work = this.process(destination)
@@ -159,18 +173,8 @@ export class DeliveryWorker {
       }
     } catch (error) {
       this.options.logger.error({ err: error }, 'cannot read the outbox; will try again');
-    } finally {
-      this.ticking = false;
     }
-    if (this.stopped) {
-      return;
-    }
-    if (this.tickAgain) {
-      this.tickAgain = false;
-      this.wake();
-      return;
-    }
-    if (this.timer === undefined || this.timerAt > nextAt) {
+    if (!this.stopped && !this.tickAgain && (this.timer === undefined || this.timerAt > nextAt)) {
       this.schedule(nextAt);
     }
   }
@@ -283,9 +287,14 @@ export class DeliveryWorker {
     return { retryAt, failed: false, lingerUntil };
   }
 
-  /** Deliveries older than the max age end as failed instead of being sent late forever. */
+  /**
+   * Deliveries not sent within the max age end as failed instead of being sent late forever. Age
+   * counts from when a delivery could first be sent: after its quiet hours, or its retry by hand.
+   */
   private async dropExpired(claimed: Delivery[], now: number): Promise<Delivery[]> {
-    const expired = claimed.filter((delivery) => now - delivery.createdAt > this.options.maxAgeMs);
+    const expired = claimed.filter(
+      (delivery) => now - Math.max(delivery.createdAt, delivery.notBefore) > this.options.maxAgeMs
+    );
     const minutes = Math.round(this.options.maxAgeMs / 60_000);
     for (const delivery of expired) {
       await this.options.storage.failDeliveries(

@@ -9,18 +9,12 @@ import type { RelayContext } from '../context';
 import { dedupKey, planDeliveries } from '../ingest/plan';
 import { StorageUnavailable } from '../storage/types';
 import { hasToken, hmacProblem } from './auth';
+import { errorBody } from './errors';
 
 const JSON_TYPE = /^(application\/([\w.+-]*\+)?json|text\/plain)\s*(;|$)/i;
 
 function refuse(reply: FastifyReply, statusCode: number, message: string) {
-  const error = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    404: 'Not Found',
-    415: 'Unsupported Media Type',
-    503: 'Service Unavailable',
-  }[statusCode];
-  return reply.code(statusCode).send({ statusCode, error, message });
+  return reply.code(statusCode).send(errorBody(statusCode, message));
 }
 
 export async function hookRoutes(app: FastifyInstance, context: RelayContext) {

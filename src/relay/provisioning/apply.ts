@@ -39,11 +39,7 @@ export async function applyProvisioning(provisioned: Provisioned, catalog: Catal
         summary.unchanged++;
         continue;
       }
-      changes.push(
-        kind === 'service'
-          ? catalog.putChange('service', item as never, 'file')
-          : catalog.putChange('rule', item as never, 'file')
-      );
+      changes.push(catalog.putChange(kind, item, 'file'));
       summary.changed++;
     }
     for (const [uid, entry] of current) {

@@ -5,14 +5,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { Language } from '../../../core/config';
+import type { Language, RuleConfig, ServiceConfig } from '../../../core/config';
 import { validate, type Problem } from '../../../core/validation';
 import type { Catalog, Entry } from '../../config/catalog';
 import type { RelayContext } from '../../context';
 import { VersionConflict } from '../../storage/types';
 import { ApiError, languageOf } from '../errors';
 
-export interface ObjectSpec<T extends { uid: string }> {
+export interface ObjectSpec<T extends ServiceConfig | RuleConfig> {
   kind: 'service' | 'rule';
   path: string;
   label: Record<Language, string>;
@@ -43,7 +43,7 @@ function withoutMeta(body: unknown): unknown {
   return rest;
 }
 
-export function objectRoutes<T extends { uid: string; name: string }>(
+export function objectRoutes<T extends ServiceConfig | RuleConfig>(
   app: FastifyInstance,
   context: RelayContext,
   spec: ObjectSpec<T>
@@ -84,7 +84,7 @@ export function objectRoutes<T extends { uid: string; name: string }>(
 
   async function save(config: T, expectVersion: number, reply: FastifyReply, statusCode: number) {
     try {
-      await catalog.write([catalog.putChange(spec.kind as never, config as never, 'api', expectVersion)]);
+      await catalog.write([catalog.putChange(spec.kind, config, 'api', expectVersion)]);
     } catch (error) {
       if (error instanceof VersionConflict) {
         throw conflict(spec, config.uid, error.actual);
