@@ -152,6 +152,30 @@ describe('delivery to WeCom', () => {
     }
   });
 
+  test('when the robot budget is nearly spent, the @all reminder still gets its message', async () => {
+    const h = await startHarness({
+      provisioning: (wecom) =>
+        defaultProvisioning(wecom, { mentions: { users: [], mobiles: [], all: true } }, { app: undefined }),
+    });
+    const db = new Database(path.join(h.dataDir, 'wecom-relay.db'));
+    try {
+      const spend = db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
+      for (let i = 0; i < 18; i++) {
+        spend.run(robotDestination(ROBOT_KEY), Date.now());
+      }
+      await h.post('grafana', 'critical', group('Reminder', { alerts: 200 }));
+      await h.until(() => h.wecom.robotMessages(ROBOT_KEY).length === 2);
+      const [first, second] = h.wecom.robotMessages(ROBOT_KEY).map((message) => message.body as any);
+      assert.equal(first.msgtype, 'markdown');
+      assert.equal(second.msgtype, 'text');
+      assert.deepEqual(second.text.mentioned_list, ['@all']);
+      assert.equal(h.wecom.count45009(), 0);
+    } finally {
+      db.close();
+      await h.close();
+    }
+  });
+
   test('a long group is split at alert boundaries with (i/N) markers, each message within 4096 bytes', async () => {
     const h = await startHarness();
     try {

@@ -233,9 +233,16 @@ export class DeliveryWorker {
         lingerUntil = oldest + this.options.lingerMs;
       }
     }
-    if (sendable.length > budget.available) {
+    // Keep one message of the budget for the @all/@mobile companion, when one will be needed.
+    const companionSlot =
+      target.kind === 'robot' &&
+      budget.available > 1 &&
+      sendable.some((message) => message.covers.some((cover) => needsCompanion(items[cover.item])))
+        ? 1
+        : 0;
+    if (sendable.length > budget.available - companionSlot) {
       metrics.rateLimitWaits.inc({ kind: target.kind });
-      sendable = sendable.slice(0, budget.available);
+      sendable = sendable.slice(0, budget.available - companionSlot);
       retryAt = budget.freeAt;
     }
 
@@ -255,7 +262,7 @@ export class DeliveryWorker {
         );
         for (const index of covered) {
           const item = items[index];
-          if (item.delivery.group.status === 'firing' && (item.mentions.all || item.mentions.mobiles.length > 0)) {
+          if (needsCompanion(item)) {
             companion.set(item.language, mergeMentions(companion.get(item.language), item.mentions));
           }
           if (sentParts.get(index) === item.parts.length) {
@@ -430,6 +437,11 @@ export class DeliveryWorker {
 
 export function messageKindOf(target: ResolvedDestination): MessageKind {
   return target.kind === 'robot' ? 'robot-markdown' : (`app-${target.app.msgType}` as MessageKind);
+}
+
+/** Robots can @all or @mobile only in a text message sent after the markdown. */
+function needsCompanion(item: QueueItem): boolean {
+  return item.delivery.group.status === 'firing' && (item.mentions.all || item.mentions.mobiles.length > 0);
 }
 
 /** A delivery partly sent keeps the style it started in, so its remaining parts follow on. */
