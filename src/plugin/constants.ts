@@ -19,5 +19,8 @@ export const RELAY_URL_EXAMPLE = 'http://wecom-relay:8686';
 
 /** Pages under PLUGIN_BASE_URL (relative paths for react-router). */
 export enum ROUTES {
-  Overview = 'overview',
+  Home = 'home',
+  Services = 'services',
+  Rules = 'rules',
+  Deliveries = 'deliveries',
 }

@@ -3,7 +3,7 @@ import i18next from 'i18next';
 import { initPluginTranslations } from '@grafana/i18n';
 import zhHans from '../locales/zh-Hans/wecomrelay-app.json';
 import pluginJson from '../plugin.json';
-import { Overview } from './pages/Overview';
+import { HomePage } from './pages/Home/HomePage';
 import { mockBackendSrvFetch, RELAY_STATUS } from './test/backendSrv';
 import { createMeta, render, screen } from './test/render';
 
@@ -19,7 +19,7 @@ describe('translations', () => {
 
   test('the overview speaks zh-Hans', async () => {
     mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
-    render(<Overview meta={createMeta({ jsonData: { relayUrl: 'http://wecom-relay:8686' } })} />);
+    render(<HomePage />);
 
     expect(await screen.findByText('中继状态')).toBeInTheDocument();
     expect(screen.getByText('待发送')).toBeInTheDocument();
@@ -28,7 +28,7 @@ describe('translations', () => {
 
   test('the not-configured notice speaks zh-Hans, <Trans> included', () => {
     mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
-    render(<Overview meta={createMeta()} />);
+    render(<HomePage />, { meta: createMeta() });
 
     expect(screen.getByText('将 Grafana 连接到 WeCom Relay')).toBeInTheDocument();
     expect(screen.getByText(/尚未设置中继地址和管理令牌/)).toBeInTheDocument();

@@ -3,7 +3,7 @@ import { ROUTES } from '../../src/plugin/constants';
 
 test.describe('navigating app', () => {
   test('overview should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Overview}`);
+    await gotoPage(`/${ROUTES.Home}`);
     await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   });
 

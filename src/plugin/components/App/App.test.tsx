@@ -1,5 +1,7 @@
 import React from 'react';
+import { Route, Routes } from 'react-router-dom';
 import { type AppRootProps } from '@grafana/data';
+import { PLUGIN_BASE_URL } from '../../constants';
 import { mockBackendSrvFetch, RELAY_STATUS } from '../../test/backendSrv';
 import { createMeta, render, screen } from '../../test/render';
 import { testIds } from '../testIds';
@@ -16,9 +18,15 @@ function props(): AppRootProps {
 }
 
 describe('App', () => {
-  test.each(['overview', '', 'no-such-page'])('renders the overview at "%s"', async (path) => {
+  test.each(['home', '', 'no-such-page'])('renders the home page at "%s"', async (path) => {
     mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
-    render(<App {...props()} />, { path: `/${path}` });
+    // As Grafana mounts an app's root page: under /a/<plugin id>/*.
+    render(
+      <Routes>
+        <Route path={`${PLUGIN_BASE_URL}/*`} element={<App {...props()} />} />
+      </Routes>,
+      { path }
+    );
 
     // Pages are lazy loaded
     expect(await screen.findByTestId(testIds.overview.container, {}, { timeout: 2000 })).toBeInTheDocument();

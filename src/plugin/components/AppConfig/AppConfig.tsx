@@ -2,7 +2,8 @@ import React, { type ChangeEvent, type FormEvent, useState } from 'react';
 import { type AppPluginMeta, type PluginConfigPageProps } from '@grafana/data';
 import { t, Trans } from '@grafana/i18n';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack, Text } from '@grafana/ui';
-import { fetchRelayStatus, type RelayError, type RelayStatus, toRelayError } from '../../api/relay';
+import type { RelayStatus } from '../../../core/api';
+import { relayApi, type RelayError, toRelayError } from '../../api/relay';
 import { checkRelayUrl, normalizeRelayUrl, type RelayUrlProblem, updatePluginSettings } from '../../api/settings';
 import { RELAY_URL_EXAMPLE } from '../../constants';
 import { type AppJsonData } from '../../types';
@@ -66,7 +67,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   const onTest = async () => {
     setTest({ state: 'running' });
     try {
-      setTest({ state: 'ok', status: await fetchRelayStatus() });
+      setTest({ state: 'ok', status: await relayApi.status() });
     } catch (error) {
       setTest({ state: 'error', error: toRelayError(error) });
     }

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
 import { Badge, Text, useStyles2 } from '@grafana/ui';
-import { type RelayStatus } from '../../api/relay';
+import { type RelayStatus } from '../../../core/api';
 import { testIds } from '../testIds';
 
 interface Props {

@@ -1,15 +1,15 @@
 import React from 'react';
-import { testIds } from '../components/testIds';
-import { mockBackendSrvFetch, RELAY_STATUS } from '../test/backendSrv';
-import { createMeta, fireEvent, render, screen, waitFor } from '../test/render';
-import { Overview } from './Overview';
+import { testIds } from '../../components/testIds';
+import { mockBackendSrvFetch, RELAY_STATUS } from '../../test/backendSrv';
+import { createMeta, fireEvent, render, screen, waitFor } from '../../test/render';
+import { HomePage } from './HomePage';
 
 const STATUS_URL = '/api/plugin-proxy/wecomrelay-app/relay/status';
 
-describe('Overview', () => {
+describe('HomePage', () => {
   test('links to the configuration page and calls nothing when the relay is not configured', () => {
     const fetch = mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
-    render(<Overview meta={createMeta()} />);
+    render(<HomePage />, { meta: createMeta() });
 
     expect(screen.getByTestId(testIds.overview.notConfigured)).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /open configuration/i })).toHaveAttribute(
@@ -21,7 +21,7 @@ describe('Overview', () => {
 
   test('shows the relay status', async () => {
     const fetch = mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
-    render(<Overview meta={createMeta({ jsonData: { relayUrl: 'http://wecom-relay:8686' } })} />);
+    render(<HomePage />);
 
     expect(await screen.findByTestId(testIds.overview.status)).toBeInTheDocument();
     expect(fetch).toHaveBeenCalledWith(expect.objectContaining({ url: STATUS_URL }));
@@ -40,7 +40,7 @@ describe('Overview', () => {
     const fetch = mockBackendSrvFetch(() =>
       answer === 'down' ? { error: { status: 502, data: { message: 'Bad Gateway' } } } : { data: RELAY_STATUS }
     );
-    render(<Overview meta={createMeta({ jsonData: { relayUrl: 'http://wecom-relay:8686' } })} />);
+    render(<HomePage />);
 
     expect(await screen.findByTestId(testIds.overview.error)).toHaveTextContent(/could not reach the relay/i);
     expect(screen.getByRole('link', { name: /check configuration/i })).toHaveAttribute(

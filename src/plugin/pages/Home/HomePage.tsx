@@ -1,24 +1,21 @@
 import React from 'react';
-import { type AppPluginMeta } from '@grafana/data';
 import { t, Trans } from '@grafana/i18n';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
-import { CONFIG_PAGE_URL } from '../constants';
-import { relayErrorText } from '../components/RelayStatusDetails/relayErrorText';
-import { RelayStatusDetails } from '../components/RelayStatusDetails/RelayStatusDetails';
-import { testIds } from '../components/testIds';
-import { useRelayStatus } from '../hooks/useRelayStatus';
-import { type AppJsonData } from '../types';
-
-interface Props {
-  meta: AppPluginMeta<AppJsonData>;
-}
+import { CONFIG_PAGE_URL } from '../../constants';
+import { relayErrorText } from '../../components/RelayStatusDetails/relayErrorText';
+import { RelayStatusDetails } from '../../components/RelayStatusDetails/RelayStatusDetails';
+import { testIds } from '../../components/testIds';
+import { useRelayStatus } from '../../data/useRelayStatus';
+import { usePluginMeta } from '../../data/pluginMeta';
 
 /** 概览: is the relay configured and reachable, and how is it doing. */
-export function Overview({ meta }: Props) {
+export function HomePage() {
+  const meta = usePluginMeta();
   const relayUrl = meta.jsonData?.relayUrl ?? '';
   const configured = relayUrl !== '';
-  const { loading, status, error, reload } = useRelayStatus(configured);
+  const { isFetching: loading, data: status, error, refetch } = useRelayStatus(configured);
+  const reload = () => void refetch();
 
   const refresh = (
     <Button variant="secondary" icon="sync" onClick={reload} disabled={loading} data-testid={testIds.overview.refresh}>
@@ -102,4 +99,4 @@ export function Overview({ meta }: Props) {
   );
 }
 
-export default Overview;
+export default HomePage;
