@@ -8,6 +8,25 @@ export interface FetchErrorLike {
   error: { status: number; statusText?: string; data?: unknown };
 }
 
+/** A handler for one resource's endpoints: undefined when the request is not its own. */
+export type ResourceHandler = (request: BackendSrvRequest) => ReturnType<FetchHandler> | undefined;
+
+/**
+ * One fetch handler from per-resource handlers (test/handlers/*): the first that answers wins;
+ * a request nobody answers is a 404, as the relay would say it.
+ */
+export function combineHandlers(...handlers: ResourceHandler[]): FetchHandler {
+  return (request) => {
+    for (const handler of handlers) {
+      const answer = handler(request);
+      if (answer) {
+        return answer;
+      }
+    }
+    return { error: { status: 404, data: { message: `no handler for ${request.method ?? 'GET'} ${request.url}` } } };
+  };
+}
+
 /**
  * Replaces Grafana's backendSrv with one whose fetch() answers from `handler`; nothing else of
  * Grafana is mocked. Return `{ data }` for a 2xx answer or `{ error: { status, data } }` for a
