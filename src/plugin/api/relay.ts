@@ -55,6 +55,11 @@ export interface RelayRequest {
   version?: number;
 }
 
+/** The relay answers (errors, errcode hints) in Chinese or English: the one the Grafana user reads. */
+export function relayLanguage(): 'zh-CN' | 'en' {
+  return config.bootData.user.language?.startsWith('zh') ? 'zh-CN' : 'en';
+}
+
 /** One call to the relay's admin API through Grafana's plugin proxy; errors become RelayError. */
 export async function relayRequest<T>({ path, method = 'GET', data, params, version }: RelayRequest): Promise<T> {
   const query = Object.fromEntries(
@@ -68,8 +73,7 @@ export async function relayRequest<T>({ path, method = 'GET', data, params, vers
         data,
         params: query,
         headers: {
-          // The relay answers errors in Chinese or English; follow the Grafana user's language.
-          'Accept-Language': config.bootData.user.language?.startsWith('zh') ? 'zh-CN' : 'en',
+          'Accept-Language': relayLanguage(),
           ...(version === undefined ? {} : { 'If-Match': `"${version}"` }),
         },
         showErrorAlert: false,
