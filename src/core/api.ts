@@ -4,7 +4,7 @@
  * document is generated from them, and the plugin's pages read the inferred types.
  */
 import { z } from 'zod';
-import { appMessageTypes, ruleSchema } from './config';
+import { appMessageTypes, ruleSchema, serviceSchema } from './config';
 
 const isoTime = z.string();
 const hint = z.object({ 'zh-CN': z.string(), en: z.string() });
@@ -26,6 +26,8 @@ export const robotViewSchema = z.object({
 });
 
 export const appViewSchema = z.object({
+  /** The app's queue id in the delivery log (corpId, agentId and a hash of the recipients). */
+  destination: z.string(),
   corpId: z.string(),
   agentId: z.number().int(),
   secretSet: z.boolean(),
@@ -90,7 +92,8 @@ export const deliverySummarySchema = z.object({
   partsSent: z.number().int(),
   attempts: z.number().int(),
   createdAt: isoTime,
-  notBefore: isoTime.nullable(),
+  /** Held until then by quiet hours; the creation time otherwise. */
+  notBefore: isoTime,
   sentAt: isoTime.nullable(),
   lastErrcode: z.number().int().nullable(),
   lastError: z.string().nullable(),
@@ -150,7 +153,7 @@ export const previewDestinationSchema = z.object({
   destination: z.string(),
   kind: z.enum(['robot', 'app']),
   label: z.string(),
-  messageKind: z.string(),
+  messageKind: z.enum(['robot-markdown', 'app-markdown', 'app-text', 'app-textcard']),
   limit: z.number().int(),
   messages: z.array(renderedMessageSchema),
   /** The text message that carries @all / @mobile mentions for robots, if any. */
@@ -192,6 +195,25 @@ export const relayStatusSchema = z.object({
   rules: z.number().int(),
 });
 
+export const reloadResultSchema = z.object({
+  ok: z.literal(true),
+  /** Objects from the files created or changed, removed, and left as they were. */
+  changed: z.number().int(),
+  removed: z.number().int(),
+  unchanged: z.number().int(),
+});
+
+/** PUT bodies: what a GET returned, edited. Secrets left out (or empty) keep the stored ones. */
+const version = z.number().int().optional().describe('the version edited; or send If-Match: "<version>"');
+export const serviceUpdateSchema = serviceSchema.extend({ version });
+export const ruleUpdateSchema = ruleSchema.extend({ version });
+
+/** POST /services/{uid}/test: one destination (a robot's `destination`, or the app's queue id), or all. */
+export const serviceTestRequestSchema = z
+  .object({ destination: z.string().max(256).optional() })
+  .nullish()
+  .describe('no body, or {}, tests every destination');
+
 export const problemSchema = z.object({ path: z.string(), message: z.string() });
 
 /** Every error the admin API answers: a message in the caller's language and per-field problems. */
@@ -217,5 +239,6 @@ export type PreviewDestination = z.infer<typeof previewDestinationSchema>;
 export type PreviewResult = z.infer<typeof previewResultSchema>;
 export type ContactPointSpec = z.infer<typeof contactPointSpecSchema>;
 export type RelayStatus = z.infer<typeof relayStatusSchema>;
+export type ReloadResult = z.infer<typeof reloadResultSchema>;
 export type ApiErrorBody = z.infer<typeof errorBodySchema>;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];

@@ -55,12 +55,17 @@ async function sendOne(
   return outcome;
 }
 
+/** Tests every destination of the service, or only those named in `only`. */
 export async function testService(
   service: ServiceConfig,
-  deps: { storage: Storage; client: WecomClient; apiBase: string; language: Language }
+  deps: { storage: Storage; client: WecomClient; apiBase: string; language: Language },
+  only?: string[]
 ): Promise<DestinationResult[]> {
   const results: DestinationResult[] = [];
   for (const [destination, target] of destinationsOf(service, deps.apiBase)) {
+    if (only && !only.includes(destination)) {
+      continue;
+    }
     const outcome = await sendOne(target, service, deps.storage, deps.client, deps.language);
     const base = { destination, kind: target.kind, label: destinationLabel(target) };
     if (typeof outcome === 'string') {

@@ -633,6 +633,7 @@ describe('admin API: status and OpenAPI document', () => {
     'PUT /rules/{uid}',
     'DELETE /rules/{uid}',
     'POST /rules/{uid}/preview',
+    'POST /rules/{uid}/contact-point',
     'GET /deliveries',
     'GET /deliveries/{id}',
     'POST /deliveries/{id}/retry',

@@ -23,7 +23,13 @@ const SERVICE_ROUTES = [
   'DELETE /services/{uid}',
   'POST /services/{uid}/test',
 ];
-const RULE_ROUTES = ['GET /rules/{uid}', 'PUT /rules/{uid}', 'DELETE /rules/{uid}', 'POST /rules/{uid}/preview'];
+const RULE_ROUTES = [
+  'GET /rules/{uid}',
+  'PUT /rules/{uid}',
+  'DELETE /rules/{uid}',
+  'POST /rules/{uid}/preview',
+  'POST /rules/{uid}/contact-point',
+];
 const DELIVERY_ROUTES = ['GET /deliveries/{id}', 'POST /deliveries/{id}/retry'];
 const OTHER_ROUTES = [
   'GET /services',
@@ -102,7 +108,6 @@ function unknownCases(): Case[] {
 /** Bodies no JSON route accepts. */
 function rawBodyCases(): Case[] {
   const raw: Array<Omit<Case, 'method' | 'path'>> = [
-    { body: '', headers: json, expect: 400 },
     { body: '{', headers: json, expect: 400 },
     { body: '{"uid": "a",}', headers: json, expect: 400 },
     { body: '{"__proto__": {"admin": true}}', headers: json, expect: 400 },
@@ -118,12 +123,23 @@ function rawBodyCases(): Case[] {
     'POST /rules',
     'PUT /rules/{uid}',
     'POST /rules/{uid}/preview',
+    'POST /rules/{uid}/contact-point',
     'POST /deliveries/{id}/retry',
     'POST /provisioning/reload',
   ];
-  return writes.flatMap((spec) =>
-    raw.map((item) => ({ ...route(spec, { uid: spec.includes('rules') ? 'rule' : 'svc' }), ...item }))
-  );
+  // An empty JSON body is no body: a create needs one (400), a replace needs a version first (428).
+  const empty: Case[] = [
+    { method: 'POST', path: '/services', body: '', headers: json, expect: 400 },
+    { method: 'POST', path: '/rules', body: '', headers: json, expect: 400 },
+    { method: 'PUT', path: '/services/svc', body: '', headers: json, expect: 428 },
+    { method: 'PUT', path: '/rules/rule', body: '', headers: json, expect: 428 },
+  ];
+  return [
+    ...empty,
+    ...writes.flatMap((spec) =>
+      raw.map((item) => ({ ...route(spec, { uid: spec.includes('rules') ? 'rule' : 'svc' }), ...item }))
+    ),
+  ];
 }
 
 function serviceBodies(): unknown[] {

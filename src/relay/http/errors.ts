@@ -1,6 +1,14 @@
-import type { FastifyRequest } from 'fastify';
+/**
+ * Every error the relay answers over HTTP, mapped in one place to a status code and one body:
+ * { statusCode, error, message, problems? }, the message in the caller's language.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { ApiErrorBody } from '../../core/api';
 import type { Language } from '../../core/config';
-import type { Problem } from '../../core/validation';
+import { validate, type Problem } from '../../core/validation';
+import { StorageUnavailable, VersionConflict, type ObjectKind } from '../storage/types';
 
 export type Text = Record<Language, string>;
 
@@ -15,6 +23,24 @@ export class ApiError extends Error {
   }
 }
 
+export const OBJECT_LABELS: Record<ObjectKind, Text> = {
+  service: { en: 'service', 'zh-CN': '通知服务' },
+  rule: { en: 'rule', 'zh-CN': '通知规则' },
+};
+
+export function notFound(kind: ObjectKind, uid: string): ApiError {
+  const label = OBJECT_LABELS[kind];
+  return new ApiError(404, { en: `no ${label.en} "${uid}"`, 'zh-CN': `${label['zh-CN']} "${uid}" 不存在` });
+}
+
+/** 400 naming each bad field, with all of them in the message too. */
+export function invalidInput(problems: Problem[]): ApiError {
+  const summary = problems
+    .map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message))
+    .join('; ');
+  return new ApiError(400, { en: `invalid: ${summary}`, 'zh-CN': `校验失败：${summary}` }, problems);
+}
+
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -25,6 +51,7 @@ const STATUS_NAMES: Record<number, string> = {
   414: 'URI Too Long',
   415: 'Unsupported Media Type',
   428: 'Precondition Required',
+  500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
@@ -50,7 +77,7 @@ export const FASTIFY_ERRORS: Record<string, Text> = {
   },
 };
 
-export function errorBody(statusCode: number, message: string, problems?: Problem[]) {
+export function errorBody(statusCode: number, message: string, problems?: Problem[]): ApiErrorBody {
   return { statusCode, error: STATUS_NAMES[statusCode] ?? 'Error', message, ...(problems ? { problems } : {}) };
 }
 
@@ -59,4 +86,82 @@ export function languageOf(request: FastifyRequest): Language {
   const header = request.headers['accept-language'] ?? '';
   const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+const REQUEST_PARTS = {
+  body: (request: FastifyRequest) => request.body,
+  querystring: (request: FastifyRequest) => request.query,
+  params: (request: FastifyRequest) => request.params,
+  headers: (request: FastifyRequest) => request.headers,
+} as const;
+
+/**
+ * The problems of a request part Fastify's schema validation refused. Fastify validates without
+ * knowing the caller's language, so the part is validated again with the route's own schema in
+ * that language, which also gives the paths in the relay's format (robots[0].webhookUrl).
+ */
+function validationProblems(request: FastifyRequest, error: FastifyError, language: Language): Problem[] {
+  const part = (error.validationContext ?? 'body') as keyof typeof REQUEST_PARTS;
+  const schema = (request.routeOptions.schema as Record<string, z.ZodType> | undefined)?.[part];
+  const result = schema ? validate(schema, REQUEST_PARTS[part](request), language) : undefined;
+  return result && !result.ok ? result.problems : [{ path: '', message: error.message }];
+}
+
+function conflict(error: VersionConflict): ApiError {
+  const label = OBJECT_LABELS[error.kind];
+  return new ApiError(409, {
+    en: `${label.en} "${error.uid}" was changed by someone else (now version ${error.actual ?? 'deleted'}); reload it and apply your change again`,
+    'zh-CN': `${label['zh-CN']} "${error.uid}" 已被他人修改（当前版本 ${error.actual ?? '已删除'}），请刷新后重新修改`,
+  });
+}
+
+const STORAGE_UNAVAILABLE = new ApiError(503, {
+  en: 'storage unavailable (the database cannot be read or written); try again',
+  'zh-CN': '存储暂不可用（数据库无法读写），请稍后重试',
+});
+
+const INTERNAL = new ApiError(500, {
+  en: 'internal error; see the relay log',
+  'zh-CN': '中继内部错误，详见中继日志',
+});
+
+/** The ApiError an error thrown while handling a request stands for. */
+function asApiError(error: unknown, request: FastifyRequest, language: Language): ApiError {
+  if (error instanceof ApiError) {
+    return error;
+  }
+  if (error instanceof VersionConflict) {
+    return conflict(error);
+  }
+  if (error instanceof StorageUnavailable) {
+    return STORAGE_UNAVAILABLE;
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return invalidInput(validationProblems(request, error as FastifyError, language));
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  const statusCode = fastifyError.statusCode ?? 500;
+  if (statusCode < 400 || statusCode >= 500) {
+    return INTERNAL;
+  }
+  const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+  const message = fastifyError.message ?? '';
+  return new ApiError(statusCode, known ?? { en: message, 'zh-CN': message });
+}
+
+/** The one error handler: every route throws, this answers. */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const language = languageOf(request);
+  const answer = asApiError(error, request, language);
+  if (answer.statusCode >= 500) {
+    request.log.error({ err: error }, 'request failed');
+  }
+  return reply.code(answer.statusCode).send(errorBody(answer.statusCode, answer.text[language], answer.problems));
+}
+
+/** Refusals by the router (bad %-encoding, over-long parameters), before any route runs. */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const statusCode = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+  const text = FASTIFY_ERRORS[error.code];
+  void reply.code(statusCode).send(errorBody(statusCode, text ? text[languageOf(request)] : error.message));
 }

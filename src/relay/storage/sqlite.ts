@@ -349,7 +349,7 @@ export class SqliteStorage implements Storage {
 
   async failDeliveries(ids: number[], errcode: number | null, error: string): Promise<void> {
     const fail = this.db.prepare(
-      `UPDATE deliveries SET status = 'failed', last_errcode = ?, last_error = ?, sent_at = NULL, attempts = attempts + 1 WHERE id = ? AND status = 'pending'`
+      `UPDATE deliveries SET status = 'failed', last_errcode = ?, last_error = ?, sent_at = NULL WHERE id = ? AND status = 'pending'`
     );
     this.guard(() =>
       this.db.transaction(() => {

@@ -1,14 +1,14 @@
 /** The delivery log: what was sent where, every attempt with WeCom's answer, and retry by hand. */
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { deliveryDetailSchema, deliveryPageSchema, deliveryStatuses, deliverySummarySchema } from '../../../core/api';
 import { errcodeHint } from '../../../core/errcodes';
 import { packMessages, renderParts, ruleRenderContext } from '../../../core/render';
-import { validate } from '../../../core/validation';
 import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
 import type { Attempt, Delivery } from '../../storage/types';
-import { ApiError, languageOf } from '../errors';
+import { ApiError } from '../errors';
+import { errorResponses, idParams, type AdminApi } from './schemas';
 
 const time = z.union(
   [z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((text) => Date.parse(text))],
@@ -18,7 +18,7 @@ const time = z.union(
 );
 
 export const deliveryQuerySchema = z.object({
-  status: z.enum(['pending', 'sent', 'failed']).optional(),
+  status: z.enum(deliveryStatuses).optional(),
   rule: z.string().max(64).optional(),
   service: z.string().max(64).optional(),
   destination: z.string().max(128).optional(),
@@ -30,8 +30,8 @@ export const deliveryQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+function iso<T extends number | null>(ms: T): T extends number ? string : string | null {
+  return (ms === null ? null : new Date(ms).toISOString()) as T extends number ? string : string | null;
 }
 
 export function deliverySummary(delivery: Delivery) {
@@ -68,7 +68,7 @@ function attemptView(attempt: Attempt) {
   return { ...attempt, at: iso(attempt.at), hint };
 }
 
-export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
+export function deliveryRoutes(app: AdminApi, context: RelayContext) {
   const { storage } = context;
 
   const find = async (id: string) => {
@@ -79,52 +79,81 @@ export function deliveryRoutes(app: FastifyInstance, context: RelayContext) {
     return delivery;
   };
 
-  app.get('/deliveries', async (request) => {
-    const language = languageOf(request);
-    const parsed = validate(deliveryQuerySchema, request.query, language);
-    if (!parsed.ok) {
-      throw new ApiError(400, { en: 'invalid query', 'zh-CN': '查询参数无效' }, parsed.problems);
-    }
-    const query = parsed.value;
-    const items = await storage.listDeliveries({
-      status: query.status,
-      ruleUid: query.rule,
-      serviceUid: query.service,
-      destination: query.destination,
-      since: query.since,
-      until: query.until,
-      before: query.cursor,
-      limit: query.limit,
-    });
-    return {
-      items: items.map(deliverySummary),
-      nextCursor: items.length === query.limit ? items[items.length - 1].id : null,
-    };
-  });
-
-  app.get<{ Params: { id: string } }>('/deliveries/:id', async (request) => {
-    const delivery = await find(request.params.id);
-    const attempts = await storage.listAttempts(delivery.id);
-    return {
-      ...deliverySummary(delivery),
-      group: delivery.group,
-      attempts: attempts.map(attemptView),
-      messages: renderedMessages(delivery, context),
-    };
-  });
-
-  app.post<{ Params: { id: string } }>('/deliveries/:id/retry', async (request, reply) => {
-    const delivery = await find(request.params.id);
-    if (delivery.status === 'pending') {
-      throw new ApiError(409, {
-        en: `delivery ${delivery.id} is still pending`,
-        'zh-CN': `发送记录 ${delivery.id} 仍在等待发送`,
+  app.get(
+    '/deliveries',
+    {
+      schema: {
+        summary: 'The delivery log, newest first; filters combine; nextCursor pages to older deliveries',
+        tags: ['deliveries'],
+        querystring: deliveryQuerySchema,
+        response: { 200: deliveryPageSchema, ...errorResponses(400, 503) },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const items = await storage.listDeliveries({
+        status: query.status,
+        ruleUid: query.rule,
+        serviceUid: query.service,
+        destination: query.destination,
+        since: query.since,
+        until: query.until,
+        before: query.cursor,
+        limit: query.limit,
       });
+      return {
+        items: items.map(deliverySummary),
+        nextCursor: items.length === query.limit ? items[items.length - 1].id : null,
+      };
     }
-    const retried = await storage.retryDelivery(delivery.id, Date.now());
-    context.worker.wake();
-    return reply.code(202).send(deliverySummary(retried!));
-  });
+  );
+
+  app.get(
+    '/deliveries/:id',
+    {
+      schema: {
+        summary:
+          "One delivery: its alerts, every attempt with WeCom's answer and a hint, and the messages it renders to",
+        tags: ['deliveries'],
+        params: idParams,
+        response: { 200: deliveryDetailSchema, ...errorResponses(404, 503) },
+      },
+    },
+    async (request) => {
+      const delivery = await find(request.params.id);
+      const attempts = await storage.listAttempts(delivery.id);
+      return {
+        ...deliverySummary(delivery),
+        group: delivery.group,
+        attempts: attempts.map(attemptView),
+        messages: renderedMessages(delivery, context),
+      };
+    }
+  );
+
+  app.post(
+    '/deliveries/:id/retry',
+    {
+      schema: {
+        summary: 'Queue a failed (or sent) delivery again; 409 while it is pending',
+        tags: ['deliveries'],
+        params: idParams,
+        response: { 202: deliverySummarySchema, ...errorResponses(404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const delivery = await find(request.params.id);
+      if (delivery.status === 'pending') {
+        throw new ApiError(409, {
+          en: `delivery ${delivery.id} is still pending`,
+          'zh-CN': `发送记录 ${delivery.id} 仍在等待发送`,
+        });
+      }
+      const retried = await storage.retryDelivery(delivery.id, Date.now());
+      context.worker.wake();
+      return reply.code(202).send(deliverySummary(retried!));
+    }
+  );
 }
 
 /** The messages this delivery renders to with the current config, in the style it was sent in. */

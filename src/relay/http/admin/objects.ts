@@ -3,27 +3,35 @@
  * write-only secrets, optimistic concurrency through versions (ETag / If-Match), and
  * provisioned objects (provenance "file") that only their file may change.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { listOf } from '../../../core/api';
 import type { Language, RuleConfig, ServiceConfig } from '../../../core/config';
-import { validate, type Problem } from '../../../core/validation';
+import type { Problem } from '../../../core/validation';
 import type { Catalog, Entry } from '../../config/catalog';
 import type { RelayContext } from '../../context';
-import { VersionConflict } from '../../storage/types';
-import { ApiError, languageOf } from '../errors';
+import type { ObjectKind } from '../../storage/types';
+import { ApiError, OBJECT_LABELS, invalidInput, languageOf, notFound } from '../errors';
+import { errorResponses, uidParams, type AdminApi } from './schemas';
 
-export interface ObjectSpec<T extends ServiceConfig | RuleConfig> {
-  kind: 'service' | 'rule';
+export interface ObjectSpec<T extends ServiceConfig | RuleConfig, View> {
+  kind: ObjectKind;
   path: string;
-  label: Record<Language, string>;
+  /** The OpenAPI tag of its routes. */
+  tag: string;
+  /** The body of a create. */
   schema: z.ZodType<T>;
+  /** The body of a replace: the config, and the version it was edited from. */
+  updateSchema: z.ZodType<T & { version?: number }>;
+  viewSchema: z.ZodType<View>;
   entries(catalog: Catalog): Map<string, Entry<T>>;
-  view(entry: Entry<T>, context: RelayContext): object;
-  keepSecrets(body: any, current: T | undefined): any;
+  view(entry: Entry<T>): View;
+  /** The body (an object) with every secret it left out filled in from the stored config. */
+  keepSecrets(body: object, current: T): object;
   /** Checks that need more than the schema (other objects, the API base, templates). */
   problems(config: T, context: RelayContext, language: Language): Problem[];
-  /** Why this object may not be deleted now, if it may not. */
-  deleteBlocker?(uid: string, context: RelayContext): ApiError | undefined;
+  /** Why this object may not be deleted now, if it may not; and, for the documentation, when. */
+  deleteBlocker?: { when: string; check(uid: string, context: RelayContext): ApiError | undefined };
 }
 
 function versionFrom(request: FastifyRequest, body: unknown): number | undefined {
@@ -35,33 +43,24 @@ function versionFrom(request: FastifyRequest, body: unknown): number | undefined
   return typeof version === 'number' && Number.isInteger(version) ? version : undefined;
 }
 
-function withoutMeta(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return body;
-  }
-  const { version, provenance, createdAt, updatedAt, usedBy, hooks, ...rest } = body as Record<string, unknown>;
-  return rest;
-}
-
-export function objectRoutes<T extends ServiceConfig | RuleConfig>(
-  app: FastifyInstance,
+export function objectRoutes<T extends ServiceConfig | RuleConfig, View>(
+  app: AdminApi,
   context: RelayContext,
-  spec: ObjectSpec<T>
+  spec: ObjectSpec<T, View>
 ) {
   const { catalog } = context;
-  const notFound = (uid: string) =>
-    new ApiError(404, { en: `no ${spec.kind} "${uid}"`, 'zh-CN': `${spec.label['zh-CN']} "${uid}" 不存在` });
+  const label = OBJECT_LABELS[spec.kind];
   const readOnly = (uid: string) =>
     new ApiError(409, {
-      en: `${spec.kind} "${uid}" is provisioned from a file (provenance: file); change the file and reload instead`,
-      'zh-CN': `${spec.label['zh-CN']} "${uid}" 来自配置文件 (provenance: file)，请修改文件后重新加载`,
+      en: `${label.en} "${uid}" is provisioned from a file (provenance: file); change the file and reload instead`,
+      'zh-CN': `${label['zh-CN']} "${uid}" 来自配置文件 (provenance: file)，请修改文件后重新加载`,
     });
 
   /** The entry an API call may change: it exists and no file owns it. */
   function editable(uid: string): Entry<T> {
     const current = spec.entries(catalog).get(uid);
     if (!current) {
-      throw notFound(uid);
+      throw notFound(spec.kind, uid);
     }
     if (current.provenance === 'file') {
       throw readOnly(uid);
@@ -69,111 +68,137 @@ export function objectRoutes<T extends ServiceConfig | RuleConfig>(
     return current;
   }
 
-  function parse(body: unknown, current: T | undefined, language: Language): T {
-    const merged = spec.keepSecrets(withoutMeta(body), current);
-    const result = validate(spec.schema, merged, language);
-    if (!result.ok) {
-      throw invalid(result.problems);
-    }
-    const problems = spec.problems(result.value, context, language);
+  function checkProblems(config: T, request: FastifyRequest) {
+    const problems = spec.problems(config, context, languageOf(request));
     if (problems.length > 0) {
-      throw invalid(problems);
+      throw invalidInput(problems);
     }
-    return result.value;
   }
 
   async function save(config: T, expectVersion: number, reply: FastifyReply, statusCode: number) {
-    try {
-      await catalog.write([catalog.putChange(spec.kind, config, 'api', expectVersion)]);
-    } catch (error) {
-      if (error instanceof VersionConflict) {
-        throw conflict(spec, config.uid, error.actual);
-      }
-      throw error;
-    }
+    await catalog.write([catalog.putChange(spec.kind, config, 'api', expectVersion)]);
     const entry = spec.entries(catalog).get(config.uid)!;
-    return reply.code(statusCode).header('etag', `"${entry.version}"`).send(spec.view(entry, context));
+    return reply.code(statusCode).header('etag', `"${entry.version}"`).send(spec.view(entry));
   }
 
-  app.get(spec.path, async () => ({
-    items: [...spec.entries(catalog).values()].map((entry) => spec.view(entry, context)),
-  }));
+  const tags = [spec.tag];
+  const one = `${spec.path}/:uid`;
 
-  app.get<{ Params: { uid: string } }>(`${spec.path}/:uid`, async (request, reply) => {
-    const entry = spec.entries(catalog).get(request.params.uid);
-    if (!entry) {
-      throw notFound(request.params.uid);
-    }
-    return reply.header('etag', `"${entry.version}"`).send(spec.view(entry, context));
-  });
+  app.get(
+    spec.path,
+    {
+      schema: {
+        summary: `List ${label.en}s (${label['zh-CN']}); secrets show only as *Set flags`,
+        tags,
+        response: { 200: listOf(spec.viewSchema), ...errorResponses() },
+      },
+    },
+    async () => ({ items: [...spec.entries(catalog).values()].map((entry) => spec.view(entry)) })
+  );
 
-  app.post(spec.path, async (request, reply) => {
-    const language = languageOf(request);
-    const config = parse(request.body, undefined, language);
-    if (spec.entries(catalog).has(config.uid)) {
-      throw new ApiError(409, {
-        en: `${spec.kind} "${config.uid}" already exists; PUT ${spec.path}/${config.uid} changes it`,
-        'zh-CN': `${spec.label['zh-CN']} "${config.uid}" 已存在`,
-      });
-    }
-    return save(config, 0, reply, 201);
-  });
-
-  app.put<{ Params: { uid: string } }>(`${spec.path}/:uid`, async (request, reply) => {
-    const language = languageOf(request);
-    const { uid } = request.params;
-    const current = editable(uid);
-    const version = versionFrom(request, request.body);
-    if (version === undefined) {
-      throw new ApiError(428, {
-        en: `send the version you edited (If-Match header or "version" in the body); current version is ${current.version}`,
-        'zh-CN': `请提供所编辑的版本号（If-Match 头或请求体中的 "version"），当前版本为 ${current.version}`,
-      });
-    }
-    const body =
-      request.body && typeof request.body === 'object'
-        ? { ...(request.body as object), uid: (request.body as { uid?: string }).uid ?? uid }
-        : request.body;
-    const config = parse(body, current.config, language);
-    if (config.uid !== uid) {
-      throw invalid([{ path: 'uid', message: language === 'zh-CN' ? 'uid 不能修改' : 'uid cannot be changed' }]);
-    }
-    return save(config, version, reply, 200);
-  });
-
-  app.delete<{ Params: { uid: string } }>(`${spec.path}/:uid`, async (request, reply) => {
-    const { uid } = request.params;
-    editable(uid);
-    const blocker = spec.deleteBlocker?.(uid, context);
-    if (blocker) {
-      throw blocker;
-    }
-    try {
-      await catalog.write([{ op: 'delete', kind: spec.kind, uid, expectVersion: versionFrom(request, undefined) }]);
-    } catch (error) {
-      if (error instanceof VersionConflict) {
-        throw conflict(spec, uid, error.actual);
+  app.get(
+    one,
+    {
+      schema: {
+        summary: `Get a ${label.en}; the ETag header carries its version`,
+        tags,
+        params: uidParams,
+        response: { 200: spec.viewSchema, ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const entry = spec.entries(catalog).get(request.params.uid);
+      if (!entry) {
+        throw notFound(spec.kind, request.params.uid);
       }
-      throw error;
+      return reply.header('etag', `"${entry.version}"`).send(spec.view(entry));
     }
-    return reply.code(204).send();
-  });
-}
+  );
 
-function invalid(problems: Problem[]): ApiError {
-  const summary = problems
-    .map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message))
-    .join('; ');
-  return new ApiError(400, { en: `invalid: ${summary}`, 'zh-CN': `校验失败：${summary}` }, problems);
-}
+  app.post(
+    spec.path,
+    {
+      schema: {
+        summary: `Create a ${label.en}`,
+        tags,
+        body: spec.schema,
+        response: { 201: spec.viewSchema, ...errorResponses(400, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const config = request.body as T;
+      if (spec.entries(catalog).has(config.uid)) {
+        throw new ApiError(409, {
+          en: `${label.en} "${config.uid}" already exists; PUT ${spec.path}/${config.uid} changes it`,
+          'zh-CN': `${label['zh-CN']} "${config.uid}" 已存在`,
+        });
+      }
+      checkProblems(config, request);
+      return save(config, 0, reply, 201);
+    }
+  );
 
-function conflict(
-  spec: { kind: string; label: Record<Language, string> },
-  uid: string,
-  actual: number | null
-): ApiError {
-  return new ApiError(409, {
-    en: `${spec.kind} "${uid}" was changed by someone else (now version ${actual ?? 'deleted'}); reload it and apply your change again`,
-    'zh-CN': `${spec.label['zh-CN']} "${uid}" 已被他人修改（当前版本 ${actual ?? '已删除'}），请刷新后重新修改`,
-  });
+  app.put(
+    one,
+    {
+      schema: {
+        summary:
+          `Replace a ${label.en}: send what GET returned, edited, with If-Match: "<version>" or "version" ` +
+          '(428 without, 409 when someone changed it first); secrets left out or empty keep the stored ones; ' +
+          'provisioned objects answer 409',
+        tags,
+        params: uidParams,
+        body: spec.updateSchema,
+        response: { 200: spec.viewSchema, ...errorResponses(400, 404, 409, 428, 503) },
+      },
+      // Before the body is validated: whether it may be changed at all, and the secrets it left out.
+      preValidation: async (request) => {
+        const { uid } = request.params as { uid: string };
+        const current = editable(uid);
+        if (versionFrom(request, request.body) === undefined) {
+          throw new ApiError(428, {
+            en: `send the version you edited (If-Match header or "version" in the body); current version is ${current.version}`,
+            'zh-CN': `请提供所编辑的版本号（If-Match 头或请求体中的 "version"），当前版本为 ${current.version}`,
+          });
+        }
+        const body = request.body;
+        if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+          const uidOfBody = (body as { uid?: unknown }).uid ?? uid;
+          request.body = { ...spec.keepSecrets(body, current.config), uid: uidOfBody } as typeof request.body;
+        }
+      },
+    },
+    async (request, reply) => {
+      const { version, ...rest } = request.body as T & { version?: number };
+      const config = rest as T;
+      if (config.uid !== request.params.uid) {
+        const language = languageOf(request);
+        throw invalidInput([{ path: 'uid', message: language === 'zh-CN' ? 'uid 不能修改' : 'uid cannot be changed' }]);
+      }
+      checkProblems(config, request);
+      return save(config, versionFrom(request, { version })!, reply, 200);
+    }
+  );
+
+  app.delete(
+    one,
+    {
+      schema: {
+        summary: `Delete a ${label.en}${spec.deleteBlocker ? ` (409 ${spec.deleteBlocker.when})` : ''}; If-Match: "<version>" guards against deleting a newer version`,
+        tags,
+        params: uidParams,
+        response: { 204: z.null().describe('deleted'), ...errorResponses(404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { uid } = request.params;
+      editable(uid);
+      const blocker = spec.deleteBlocker?.check(uid, context);
+      if (blocker) {
+        throw blocker;
+      }
+      await catalog.write([{ op: 'delete', kind: spec.kind, uid, expectVersion: versionFrom(request, undefined) }]);
+      return reply.code(204).send(null);
+    }
+  );
 }

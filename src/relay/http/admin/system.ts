@@ -1,61 +1,81 @@
 /** GET /status and POST /provisioning/reload. */
-import type { FastifyInstance } from 'fastify';
-import type { RelayStatus } from '../../../core/api';
+import { relayStatusSchema, reloadResultSchema } from '../../../core/api';
 import type { RelayContext } from '../../context';
 import { ProvisioningError } from '../../provisioning/load';
 import { ApiError } from '../errors';
+import { errorResponses, type AdminApi } from './schemas';
 
 const startedAt = Date.now();
 
-export function systemRoutes(app: FastifyInstance, context: RelayContext) {
-  app.get('/status', async (): Promise<RelayStatus> => {
-    let storageOk = true;
-    try {
-      await context.storage.ping();
-    } catch {
-      storageOk = false;
-    }
-    const queue = storageOk ? await context.storage.queueStats() : null;
-    return {
-      version: context.version,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      storage: { kind: context.storage.kind, ok: storageOk },
-      queue: queue && {
-        pending: queue.pending,
-        failed: queue.failed,
-        oldestPendingSeconds:
-          queue.oldestPendingAt === null ? null : Math.round((Date.now() - queue.oldestPendingAt) / 1000),
+export function systemRoutes(app: AdminApi, context: RelayContext) {
+  app.get(
+    '/status',
+    {
+      schema: {
+        summary: 'Version, storage, queue depth and oldest pending age, WeCom API base, egress IP once WeCom named it',
+        tags: ['system'],
+        response: { 200: relayStatusSchema, ...errorResponses() },
       },
-      wecomApiBase: context.settings.apiBase,
-      egressIp: context.client.lastEgressIp ?? null,
-      provisioning: context.settings.provisioning ?? null,
-      services: context.catalog.services.size,
-      rules: context.catalog.rules.size,
-    };
-  });
-
-  app.post('/provisioning/reload', async () => {
-    if (!context.settings.provisioning) {
-      throw new ApiError(409, {
-        en: 'the relay was started without --provisioning; there is nothing to reload',
-        'zh-CN': '中继启动时未指定 --provisioning，没有可重新加载的配置文件',
-      });
-    }
-    try {
-      return { ok: true, ...(await context.reloadProvisioning()) };
-    } catch (error) {
-      if (error instanceof ProvisioningError) {
-        const summary = error.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
-        throw new ApiError(
-          400,
-          {
-            en: `provisioning refused, nothing changed: ${summary}`,
-            'zh-CN': `配置文件有误，未做任何修改：${summary}`,
-          },
-          error.problems
-        );
+    },
+    async () => {
+      let storageOk = true;
+      try {
+        await context.storage.ping();
+      } catch {
+        storageOk = false;
       }
-      throw error;
+      const queue = storageOk ? await context.storage.queueStats() : null;
+      return {
+        version: context.version,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        storage: { kind: context.storage.kind, ok: storageOk },
+        queue: queue && {
+          pending: queue.pending,
+          failed: queue.failed,
+          oldestPendingSeconds:
+            queue.oldestPendingAt === null ? null : Math.round((Date.now() - queue.oldestPendingAt) / 1000),
+        },
+        wecomApiBase: context.settings.apiBase,
+        egressIp: context.client.lastEgressIp ?? null,
+        provisioning: context.settings.provisioning ?? null,
+        services: context.catalog.services.size,
+        rules: context.catalog.rules.size,
+      };
     }
-  });
+  );
+
+  app.post(
+    '/provisioning/reload',
+    {
+      schema: {
+        summary: 'Re-read the provisioning folder: all or nothing; 400 with every problem, and nothing changed',
+        tags: ['system'],
+        response: { 200: reloadResultSchema, ...errorResponses(400, 409, 503) },
+      },
+    },
+    async () => {
+      if (!context.settings.provisioning) {
+        throw new ApiError(409, {
+          en: 'the relay was started without --provisioning; there is nothing to reload',
+          'zh-CN': '中继启动时未指定 --provisioning，没有可重新加载的配置文件',
+        });
+      }
+      try {
+        return { ok: true as const, ...(await context.reloadProvisioning()) };
+      } catch (error) {
+        if (error instanceof ProvisioningError) {
+          const summary = error.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+          throw new ApiError(
+            400,
+            {
+              en: `provisioning refused, nothing changed: ${summary}`,
+              'zh-CN': `配置文件有误，未做任何修改：${summary}`,
+            },
+            error.problems
+          );
+        }
+        throw error;
+      }
+    }
+  );
 }

@@ -1,7 +1,7 @@
 /** POST /services/{uid}/test sends for real; POST /rules/{uid}/preview renders and sends nothing. */
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AlertGroup } from '../../../core/alert';
+import { previewResultSchema, serviceTestRequestSchema, serviceTestResultSchema } from '../../../core/api';
 import { selectAlerts } from '../../../core/match';
 import { normalizePayload, PayloadError } from '../../../core/normalize';
 import {
@@ -12,12 +12,12 @@ import {
   ruleRenderContext,
   SAMPLE_GROUPS,
 } from '../../../core/render';
-import { validate } from '../../../core/validation';
 import type { RelayContext } from '../../context';
 import { destinationLabel, destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
 import { testService } from '../../test-send';
-import { ApiError, languageOf } from '../errors';
+import { invalidInput, languageOf, notFound } from '../errors';
+import { errorResponses, uidParams, type AdminApi } from './schemas';
 
 export const previewBodySchema = z
   .object({
@@ -28,91 +28,113 @@ export const previewBodySchema = z
   })
   .default({ sample: 'firing', source: 'grafana' });
 
-export function testAndPreviewRoutes(app: FastifyInstance, context: RelayContext) {
+export function testAndPreviewRoutes(app: AdminApi, context: RelayContext) {
   const { catalog, settings } = context;
 
-  app.post<{ Params: { uid: string } }>('/services/:uid/test', async (request) => {
-    const service = catalog.services.get(request.params.uid);
-    if (!service) {
-      throw new ApiError(404, {
-        en: `no service "${request.params.uid}"`,
-        'zh-CN': `通知服务 "${request.params.uid}" 不存在`,
-      });
+  app.post(
+    '/services/:uid/test',
+    {
+      schema: {
+        summary:
+          'Send a real test message to every destination of the service, or to the one named by "destination" ' +
+          "(a robot's or the app's destination as the service shows it); the result per destination",
+        tags: ['services'],
+        params: uidParams,
+        body: serviceTestRequestSchema,
+        response: { 200: serviceTestResultSchema, ...errorResponses(400, 404, 503) },
+      },
+    },
+    async (request) => {
+      const language = languageOf(request);
+      const service = catalog.services.get(request.params.uid);
+      if (!service) {
+        throw notFound('service', request.params.uid);
+      }
+      const destination = request.body?.destination;
+      const known = [...destinationsOf(service.config, settings.apiBase).keys()];
+      if (destination !== undefined && !known.includes(destination)) {
+        const message =
+          language === 'zh-CN'
+            ? `通知服务 "${service.config.uid}" 没有发送目标 "${destination}"；其发送目标为：${known.join('、')}`
+            : `service "${service.config.uid}" has no destination "${destination}"; its destinations: ${known.join(', ')}`;
+        throw invalidInput([{ path: 'destination', message }]);
+      }
+      const results = await testService(
+        service.config,
+        { storage: context.storage, client: context.client, apiBase: settings.apiBase, language },
+        destination === undefined ? undefined : [destination]
+      );
+      return { ok: results.every((result) => result.ok), results };
     }
-    const results = await testService(service.config, {
-      storage: context.storage,
-      client: context.client,
-      apiBase: settings.apiBase,
-      language: languageOf(request),
-    });
-    return { ok: results.every((result) => result.ok), results };
-  });
+  );
 
-  app.post<{ Params: { uid: string } }>('/rules/:uid/preview', async (request) => {
-    const language = languageOf(request);
-    const rule = catalog.rules.get(request.params.uid)?.config;
-    if (!rule) {
-      throw new ApiError(404, {
-        en: `no rule "${request.params.uid}"`,
-        'zh-CN': `通知规则 "${request.params.uid}" 不存在`,
-      });
-    }
-    const parsed = validate(previewBodySchema, request.body ?? undefined, language);
-    if (!parsed.ok) {
-      throw new ApiError(400, { en: 'invalid preview request', 'zh-CN': '预览请求无效' }, parsed.problems);
-    }
-    let group: AlertGroup;
-    try {
-      group =
-        parsed.value.payload === undefined
-          ? SAMPLE_GROUPS[parsed.value.sample]
-          : normalizePayload(parsed.value.source, parsed.value.payload);
-    } catch (error) {
-      if (error instanceof PayloadError) {
-        throw new ApiError(400, { en: `payload.${error.message}`, 'zh-CN': `告警数据有误：payload.${error.message}` }, [
-          { path: `payload.${error.field}`, message: error.message },
-        ]);
+  app.post(
+    '/rules/:uid/preview',
+    {
+      schema: {
+        summary:
+          'Render a posted payload, or a built-in sample, into the exact messages each destination would get; sends nothing',
+        tags: ['rules'],
+        params: uidParams,
+        body: previewBodySchema,
+        response: { 200: previewResultSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const language = languageOf(request);
+      const rule = catalog.rules.get(request.params.uid)?.config;
+      if (!rule) {
+        throw notFound('rule', request.params.uid);
       }
-      throw error;
-    }
-    const selected = selectAlerts(group, rule);
-    const destinations = [];
-    for (const serviceUid of rule.services) {
-      const service = catalog.services.get(serviceUid)?.config;
-      if (!service || !selected) {
-        continue;
+      const { payload, sample, source } = request.body;
+      let group: AlertGroup;
+      try {
+        group = payload === undefined ? SAMPLE_GROUPS[sample] : normalizePayload(source, payload);
+      } catch (error) {
+        if (error instanceof PayloadError) {
+          throw invalidInput([{ path: `payload.${error.field}`, message: error.message }]);
+        }
+        throw error;
       }
-      for (const [destination, target] of destinationsOf(service, settings.apiBase)) {
-        const kind = messageKindOf(target);
-        const firing = selected.status === 'firing';
-        const parts = renderParts(selected, ruleRenderContext(rule), kind);
-        const messages = packMessages([{ parts, mentions: rule.mentions, firing }], kind).map((message) => ({
-          body: message.body,
-          bytes: message.bytes,
-          limit: message.limit,
-        }));
-        const companion = target.kind === 'robot' && firing ? companionText(rule.mentions, rule.language) : null;
-        destinations.push({
-          service: serviceUid,
-          destination,
-          kind: target.kind,
-          label: destinationLabel(target),
-          messageKind: kind,
-          limit: limitOf(kind),
-          messages,
-          companion,
-        });
+      const selected = selectAlerts(group, rule);
+      const destinations = [];
+      for (const serviceUid of rule.services) {
+        const service = catalog.services.get(serviceUid)?.config;
+        if (!service || !selected) {
+          continue;
+        }
+        for (const [destination, target] of destinationsOf(service, settings.apiBase)) {
+          const kind = messageKindOf(target);
+          const firing = selected.status === 'firing';
+          const parts = renderParts(selected, ruleRenderContext(rule), kind);
+          const messages = packMessages([{ parts, mentions: rule.mentions, firing }], kind).map((message) => ({
+            body: message.body,
+            bytes: message.bytes,
+            limit: message.limit,
+          }));
+          const companion = target.kind === 'robot' && firing ? companionText(rule.mentions, rule.language) : null;
+          destinations.push({
+            service: serviceUid,
+            destination,
+            kind: target.kind,
+            label: destinationLabel(target),
+            messageKind: kind,
+            limit: limitOf(kind),
+            messages,
+            companion,
+          });
+        }
       }
+      return {
+        alerts: group.alerts.length,
+        matched: selected?.alerts.length ?? 0,
+        note: selected
+          ? undefined
+          : language === 'zh-CN'
+            ? '没有告警匹配该规则，不会发送任何消息'
+            : 'no alert matches this rule: nothing would be sent',
+        destinations,
+      };
     }
-    return {
-      alerts: group.alerts.length,
-      matched: selected?.alerts.length ?? 0,
-      note: selected
-        ? undefined
-        : language === 'zh-CN'
-          ? '没有告警匹配该规则，不会发送任何消息'
-          : 'no alert matches this rule: nothing would be sent',
-      destinations,
-    };
-  });
+  );
 }

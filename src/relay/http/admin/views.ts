@@ -2,9 +2,10 @@
  * What the admin API shows of services and rules: everything but secrets, which are write-only
  * (a view says whether each is set). And the reverse: an update that omits a secret keeps it.
  */
+import type { RuleView, ServiceView } from '../../../core/api';
 import { robotKeyOf, type RuleConfig, type ServiceConfig } from '../../../core/config';
 import type { Entry } from '../../config/catalog';
-import { robotDestination } from '../../delivery/destinations';
+import { appDestination, robotDestination } from '../../delivery/destinations';
 
 function meta<T>(entry: Entry<T>) {
   return {
@@ -21,7 +22,7 @@ function robotDestinationOf(webhookUrl: string, apiBase: string): string | null 
   return 'key' in result ? robotDestination(result.key) : null;
 }
 
-export function serviceView(entry: Entry<ServiceConfig>, usedBy: string[], apiBase: string) {
+export function serviceView(entry: Entry<ServiceConfig>, usedBy: string[], apiBase: string): ServiceView {
   const { robots, app, ...rest } = entry.config;
   return {
     ...rest,
@@ -30,18 +31,25 @@ export function serviceView(entry: Entry<ServiceConfig>, usedBy: string[], apiBa
       groups: robot.groups,
       webhookUrlSet: robot.webhookUrl !== '',
     })),
-    app: app && (({ secret, ...visible }) => ({ ...visible, secretSet: secret !== '' }))(app),
+    app:
+      app &&
+      (({ secret, ...visible }) => ({ destination: appDestination(app), ...visible, secretSet: secret !== '' }))(app),
     usedBy,
     ...meta(entry),
   };
 }
 
-export function ruleView(entry: Entry<RuleConfig>) {
+/** Where Grafana and Alertmanager post the rule's alerts, on the relay. */
+export function hookPaths(ruleUid: string) {
+  return { grafana: `/hooks/grafana/${ruleUid}`, alertmanager: `/hooks/alertmanager/${ruleUid}` };
+}
+
+export function ruleView(entry: Entry<RuleConfig>): RuleView {
   const { hmac, ...rest } = entry.config;
   return {
     ...rest,
     hmac: hmac && { header: hmac.header, timestampHeader: hmac.timestampHeader, secretSet: hmac.secret !== '' },
-    hooks: { grafana: `/hooks/grafana/${entry.config.uid}`, alertmanager: `/hooks/alertmanager/${entry.config.uid}` },
+    hooks: hookPaths(entry.config.uid),
     ...meta(entry),
   };
 }
