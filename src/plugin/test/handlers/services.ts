@@ -25,6 +25,7 @@ const PATH = new RegExp(`^${RELAY_PROXY_URL}/services(?:/([^/]+))?(/test)?$`);
 const TIME = '2026-12-01T08:00:00.000Z';
 
 const robotDestination = (key: string) => `robot:${key.slice(-4)}`;
+const appDestination = (app: { corpId: string; agentId: number }) => `app:${app.corpId}:${app.agentId}`;
 
 function error(status: number, message: string, problems?: Array<{ path: string; message: string }>) {
   return {
@@ -73,7 +74,9 @@ export function servicesHandler(options: ServicesHandlerOptions = {}) {
         groups: robot.groups,
         webhookUrlSet: true,
       })),
-      app: app && (({ secret, ...visible }) => ({ ...visible, secretSet: secret !== '' }))(app),
+      app:
+        app &&
+        (({ secret, ...visible }) => ({ ...visible, destination: appDestination(app), secretSet: secret !== '' }))(app),
       usedBy,
       provenance,
       version,
@@ -194,5 +197,8 @@ export function servicesHandler(options: ServicesHandlerOptions = {}) {
     return { data: view(entry) };
   };
 
-  return { handler, stored, tests };
+  /** The services as the relay lists them, e.g. for the rules handler. */
+  const views = () => [...stored.values()].map(view);
+
+  return { handler, stored, tests, views };
 }
