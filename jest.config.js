@@ -20,5 +20,7 @@ module.exports = {
     // "main": "dist/d3-color.mjs"); transform them like the other files (see transformIgnorePatterns).
     '^.+\\.mjs$': baseConfig.transform['^.+\\.(t|j)sx?$'],
   },
+  // Page flows render Grafana's UI in jsdom: seconds each on a busy two-core CI machine, not a hang.
+  testTimeout: 60_000,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/dist-relay/', '<rootDir>/data/'],
 };
