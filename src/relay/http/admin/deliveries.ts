@@ -1,6 +1,7 @@
 /** The delivery log: what was sent where, every attempt with WeCom's answer, and retry by hand. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { deliveryStatuses } from '../../../core/api';
 import { errcodeHint } from '../../../core/errcodes';
 import { packMessages, renderParts, ruleRenderContext } from '../../../core/render';
 import { validate } from '../../../core/validation';
@@ -8,6 +9,7 @@ import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
 import type { Attempt, Delivery } from '../../storage/types';
+import { invalidRecipientsHint } from '../../wecom/recipients';
 import { ApiError, languageOf } from '../errors';
 
 const time = z.union(
@@ -18,7 +20,7 @@ const time = z.union(
 );
 
 export const deliveryQuerySchema = z.object({
-  status: z.enum(['pending', 'sent', 'failed']).optional(),
+  status: z.enum(deliveryStatuses).optional(),
   rule: z.string().max(64).optional(),
   service: z.string().max(64).optional(),
   destination: z.string().max(128).optional(),
@@ -55,6 +57,8 @@ export function deliverySummary(delivery: Delivery) {
     sentAt: iso(delivery.sentAt),
     lastErrcode: delivery.lastErrcode,
     lastError: delivery.lastError,
+    reason: delivery.reason,
+    invalidRecipients: delivery.invalidRecipients,
   };
 }
 
@@ -62,9 +66,11 @@ export function deliverySummary(delivery: Delivery) {
 function attemptView(attempt: Attempt) {
   const { errcode, errmsg } = attempt;
   const hint =
-    attempt.ok || errcode === null
-      ? null
-      : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
+    attempt.invalidRecipients.length > 0
+      ? invalidRecipientsHint(attempt.invalidRecipients)
+      : attempt.ok || errcode === null
+        ? null
+        : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
   return { ...attempt, at: iso(attempt.at), hint };
 }
 

@@ -11,6 +11,7 @@ import type { Catalog, Entry } from '../../config/catalog';
 import type { RelayContext } from '../../context';
 import { VersionConflict } from '../../storage/types';
 import { ApiError, languageOf } from '../errors';
+import { withoutViewFields } from './views';
 
 export interface ObjectSpec<T extends ServiceConfig | RuleConfig> {
   kind: 'service' | 'rule';
@@ -70,7 +71,7 @@ export function objectRoutes<T extends ServiceConfig | RuleConfig>(
   }
 
   function parse(body: unknown, current: T | undefined, language: Language): T {
-    const merged = spec.keepSecrets(withoutMeta(body), current);
+    const merged = withoutViewFields(spec.keepSecrets(withoutMeta(body), current));
     const result = validate(spec.schema, merged, language);
     if (!result.ok) {
       throw invalid(result.problems);

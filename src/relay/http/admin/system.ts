@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { RelayStatus } from '../../../core/api';
 import type { RelayContext } from '../../context';
 import { ProvisioningError } from '../../provisioning/load';
-import { ApiError } from '../errors';
+import { ApiError, languageOf } from '../errors';
 
 const startedAt = Date.now();
 
 export function systemRoutes(app: FastifyInstance, context: RelayContext) {
-  app.get('/status', async (): Promise<RelayStatus> => {
+  app.get('/status', async (request): Promise<RelayStatus> => {
     let storageOk = true;
     try {
       await context.storage.ping();
@@ -29,12 +29,17 @@ export function systemRoutes(app: FastifyInstance, context: RelayContext) {
       wecomApiBase: context.settings.apiBase,
       egressIp: context.client.lastEgressIp ?? null,
       provisioning: context.settings.provisioning ?? null,
+      provisioningRefused: context.refusedReload && {
+        at: new Date(context.refusedReload.at).toISOString(),
+        problems: context.refusedReload.error.problemsIn(languageOf(request)),
+      },
+      egressProxy: { url: context.egress.proxy, source: context.egress.source },
       services: context.catalog.services.size,
       rules: context.catalog.rules.size,
     };
   });
 
-  app.post('/provisioning/reload', async () => {
+  app.post('/provisioning/reload', async (request) => {
     if (!context.settings.provisioning) {
       throw new ApiError(409, {
         en: 'the relay was started without --provisioning; there is nothing to reload',
@@ -45,14 +50,16 @@ export function systemRoutes(app: FastifyInstance, context: RelayContext) {
       return { ok: true, ...(await context.reloadProvisioning()) };
     } catch (error) {
       if (error instanceof ProvisioningError) {
-        const summary = error.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+        const language = languageOf(request);
+        const summary = (problems: Array<{ path: string; message: string }>) =>
+          problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
         throw new ApiError(
           400,
           {
-            en: `provisioning refused, nothing changed: ${summary}`,
-            'zh-CN': `配置文件有误，未做任何修改：${summary}`,
+            en: `provisioning refused, nothing changed: ${summary(error.problemsIn('en'))}`,
+            'zh-CN': `配置文件有误，未做任何修改：${summary(error.problemsIn('zh-CN'))}`,
           },
-          error.problems
+          error.problemsIn(language)
         );
       }
       throw error;

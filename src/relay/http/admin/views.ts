@@ -75,6 +75,27 @@ export function keepServiceSecrets(body: Json, current: ServiceConfig | undefine
   return { ...body, robots, app };
 }
 
+/** The read-only fields a view carries (destination, webhookUrlSet, secretSet), dropped before strict validation. */
+export function withoutViewFields(body: Json): Json {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return body;
+  }
+  const strip = (value: unknown, fields: string[]) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).filter(([key]) => !fields.includes(key)))
+      : value;
+  const result: Json = { ...body };
+  if (Array.isArray(body.robots)) {
+    result.robots = body.robots.map((robot: unknown) => strip(robot, ['destination', 'webhookUrlSet']));
+  }
+  for (const field of ['app', 'hmac']) {
+    if (field in body) {
+      result[field] = strip(body[field], ['secretSet']);
+    }
+  }
+  return result;
+}
+
 export function keepRuleSecrets(body: Json, current: RuleConfig | undefined): Json {
   if (
     !current?.hmac ||
