@@ -437,7 +437,7 @@ describe('secrets', () => {
     assert.equal(fields.robot.webhookUrl, '[REDACTED]');
     assert.deepEqual(request.req, {
       method: 'GET',
-      url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=[REDACTED]`,
+      url: `/cgi-bin/gettoken?corpid=[REDACTED]&corpsecret=[REDACTED]`,
     });
     assert.match(error.err.message, /send\?key=\[REDACTED\] failed$/);
     const text = lines.join('');
