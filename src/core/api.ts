@@ -75,7 +75,11 @@ export const ruleViewSchema = z.object({
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
-export const deliveryStatuses = ['pending', 'sent', 'failed'] as const;
+/** `skipped`: accepted but never to be sent (`reason` says why), kept so every webhook leaves a trace. */
+export const deliveryStatuses = ['pending', 'sent', 'failed', 'skipped'] as const;
+
+/** Why a delivery was not sent at once: skipped (rule_disabled, no_match, duplicate) or held (quiet_hours). */
+export const deliveryReasons = ['rule_disabled', 'no_match', 'duplicate', 'quiet_hours'] as const;
 
 export const deliverySummarySchema = z.object({
   id: z.number().int(),
@@ -97,6 +101,9 @@ export const deliverySummarySchema = z.object({
   sentAt: isoTime.nullable(),
   lastErrcode: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  reason: z.enum(deliveryReasons).nullable(),
+  /** App recipients WeCom did not deliver to while the others got it (users, party:ID, tag:ID, unlicensed:USERID). */
+  invalidRecipients: z.array(z.string()),
 });
 
 export const deliveryPageSchema = z.object({
@@ -118,6 +125,7 @@ export const attemptViewSchema = z.object({
   /** The message body as it was sent. */
   message: z.unknown(),
   hint: hint.nullable(),
+  invalidRecipients: z.array(z.string()),
 });
 
 export const renderedMessageSchema = z.object({
@@ -191,6 +199,10 @@ export const relayStatusSchema = z.object({
   /** The relay's address as WeCom reported it in a 60020 answer; add it to 企业可信IP. */
   egressIp: z.string().nullable(),
   provisioning: z.string().nullable(),
+  /** The last refused provisioning reload, until one succeeds. */
+  provisioningRefused: z.object({ at: isoTime, problems: z.array(z.object({ path: z.string(), message: z.string() })) }).nullable(),
+  /** The proxy the WeCom calls go through (credentials hidden), or null; source: flag, env, or no_proxy (bypassed). */
+  egressProxy: z.object({ url: z.string().nullable(), source: z.enum(['flag', 'env', 'no_proxy']).nullable() }),
   services: z.number().int(),
   rules: z.number().int(),
 });
@@ -242,3 +254,4 @@ export type RelayStatus = z.infer<typeof relayStatusSchema>;
 export type ReloadResult = z.infer<typeof reloadResultSchema>;
 export type ApiErrorBody = z.infer<typeof errorBodySchema>;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
+export type DeliveryReason = (typeof deliveryReasons)[number];

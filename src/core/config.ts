@@ -19,7 +19,7 @@ const userid = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { message: 'not a WeC
 const MOBILE = /^\+?[0-9-]{5,20}$/;
 const mobile = z.string().regex(MOBILE, { message: 'not a mobile number' });
 
-export const robotSchema = z.object({
+export const robotSchema = z.strictObject({
   /** 群组名称: one or more group names separated by "&", shown to people only. */
   groups: z.string().trim().max(512).default(''),
   /** The robot's webhook URL, or its bare key. Secret: never returned by the API. */
@@ -29,14 +29,14 @@ export const robotSchema = z.object({
 export const appMessageTypes = ['markdown', 'text', 'textcard'] as const;
 
 export const appSchema = z
-  .object({
+  .strictObject({
     /** 企业ID */
     corpId: z
       .string()
       .trim()
-      .regex(/^[A-Za-z0-9]{4,64}$/, { message: 'not a WeCom corpId (企业ID)' }),
+      .regex(/^w[wx][0-9a-f]{16}$/i, { message: 'not a WeCom corpId (企业ID): ww or wx and 16 hex digits, as 我的企业 shows it' }),
     /** AgentId */
-    agentId: z.coerce.number().int().positive(),
+    agentId: z.coerce.number({ message: 'AgentId must be a number (应用管理 → 自建应用)' }).int().positive(),
     /** Secret: never returned by the API. */
     secret: z.string().trim().min(1).max(512),
     /** 账号 (userids). */
@@ -58,7 +58,7 @@ export const appSchema = z
   });
 
 export const serviceSchema = z
-  .object({
+  .strictObject({
     uid,
     /** 名称 */
     name: z.string().trim().min(1).max(128),
@@ -96,7 +96,7 @@ function matcherFromText(value: unknown, ctx: z.RefinementCtx): unknown {
 export const matcherSchema = z.preprocess(
   matcherFromText,
   z
-    .object({
+    .strictObject({
       label: z.string().min(1).max(256),
       op: z.enum(['=', '!=', '=~', '!~']).default('='),
       value: z.string().max(1024),
@@ -107,7 +107,7 @@ export const matcherSchema = z.preprocess(
     })
 );
 
-const mentionsObject = z.object({
+const mentionsObject = z.strictObject({
   users: z.array(userid).max(100).default([]),
   mobiles: z.array(mobile).max(100).default([]),
   all: z.boolean().default(false),
@@ -130,7 +130,7 @@ const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message:
 
 const timezone = z.string().default(DEFAULT_TIMEZONE).refine(isValidTimezone, { message: 'unknown IANA time zone' });
 
-export const ruleSchema = z.object({
+export const ruleSchema = z.strictObject({
   uid,
   name: z.string().trim().min(1).max(128),
   description: z.string().max(1024).default(''),
@@ -139,7 +139,7 @@ export const ruleSchema = z.object({
   services: z.array(uid).min(1).max(50),
   /** Which alerts of a posted group this rule sends; all of them when empty. */
   match: z
-    .object({
+    .strictObject({
       matchers: z.array(matcherSchema).max(50).default([]),
       severities: z.array(z.string().min(1).max(64)).max(20).default([]),
       /** Only firing, or only resolved alerts; both when empty. */
@@ -154,7 +154,7 @@ export const ruleSchema = z.object({
   timezone,
   /** Custom Liquid templates; the built-in ones for the rule's language when absent. */
   template: z
-    .object({
+    .strictObject({
       title: z.string().max(4096).optional(),
       alert: z.string().max(16384).optional(),
     })
@@ -163,7 +163,7 @@ export const ruleSchema = z.object({
   mentions: z.preprocess(mentionsFromList, mentionsObject).default({ users: [], mobiles: [], all: false }),
   /** Alerts below these severities wait until the quiet hours end, then arrive as one digest. */
   quietHours: z
-    .object({
+    .strictObject({
       start: timeOfDay,
       end: timeOfDay,
       allowSeverities: z.array(z.string().min(1).max(64)).max(20).default(['critical']),
@@ -171,7 +171,7 @@ export const ruleSchema = z.object({
     .optional(),
   /** HMAC signing as Grafana's webhook contact point does it (grafana.md §2.4). */
   hmac: z
-    .object({
+    .strictObject({
       secret: z.string().min(1).max(1024),
       header: z.string().min(1).max(128).default('X-Grafana-Alerting-Signature'),
       timestampHeader: z.string().max(128).default(''),
@@ -206,32 +206,40 @@ export function isValidTimezone(name: string): boolean {
   }
 }
 
+/** Why a robot webhook URL was refused; serviceProblems says it in the user's language. */
+export type RobotUrlProblem = 'not-a-url' | 'elsewhere' | 'no-key' | 'short-key' | 'bad-key';
+
+const ROBOT_KEY = /^[A-Za-z0-9_-]{8,128}$/;
+
 /**
- * The robot key of a webhook URL or bare key, or an error naming what is wrong. Only URLs under
- * the configured API base are accepted, so the relay can never be pointed at another host.
+ * The robot key of a webhook URL or bare key, or what is wrong with it. Only URLs under the
+ * configured API base are accepted, so the relay can never be pointed at another host.
  */
 export function robotKeyOf(
   webhookUrl: string,
   apiBase: string = DEFAULT_API_BASE
-): { key: string } | { error: string } {
+): { key: string } | { error: RobotUrlProblem } {
   const value = webhookUrl.trim();
-  if (/^[A-Za-z0-9_-]{8,128}$/.test(value)) {
+  if (ROBOT_KEY.test(value)) {
     return { key: value };
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { error: 'webhookUrl is neither a URL nor a robot key' };
+    return { error: 'not-a-url' };
   }
   const base = new URL(apiBase);
   const basePath = base.pathname.replace(/\/+$/, '');
   if (url.origin !== base.origin || url.pathname !== `${basePath}/cgi-bin/webhook/send`) {
-    return { error: `webhookUrl must be ${base.origin}${basePath}/cgi-bin/webhook/send?key=…` };
+    return { error: 'elsewhere' };
   }
   const key = url.searchParams.get('key') ?? '';
-  if (!/^[A-Za-z0-9_-]{8,128}$/.test(key)) {
-    return { error: 'webhookUrl has no valid key= parameter' };
+  if (key === '') {
+    return { error: 'no-key' };
   }
-  return { key };
+  if (key.length < 8) {
+    return { error: 'short-key' };
+  }
+  return ROBOT_KEY.test(key) ? { key } : { error: 'bad-key' };
 }

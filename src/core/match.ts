@@ -23,27 +23,34 @@ function matches(matcher: Matcher, alert: Alert): boolean {
 
 export type RuleFilter = Pick<RuleConfig, 'match' | 'sendResolved'>;
 
+/** The first of the rule's filters an alert fails, or null when the rule sends it. */
+export type Rejection =
+  | { filter: 'sendResolved' }
+  | { filter: 'statuses'; status: Alert['status'] }
+  | { filter: 'severities'; severity: string }
+  | { filter: 'matchers'; matcher: Matcher };
+
+export function rejectionOf(alert: Alert, rule: RuleFilter): Rejection | null {
+  if (alert.status === 'resolved' && !rule.sendResolved) {
+    return { filter: 'sendResolved' };
+  }
+  if (rule.match.statuses.length > 0 && !rule.match.statuses.includes(alert.status)) {
+    return { filter: 'statuses', status: alert.status };
+  }
+  const severities = rule.match.severities.map((severity) => severity.toLowerCase());
+  if (severities.length > 0 && !severities.includes(severityOf(alert))) {
+    return { filter: 'severities', severity: severityOf(alert) };
+  }
+  const failed = rule.match.matchers.find((matcher) => !matches(matcher, alert));
+  return failed ? { filter: 'matchers', matcher: failed } : null;
+}
+
 /**
  * The part of the group this rule sends, or null when nothing is left. A test alert passes every
  * matcher: pressing "Test" must reach WeCom whatever the rule filters.
  */
 export function selectAlerts(group: AlertGroup, rule: RuleFilter): AlertGroup | null {
-  const severities = rule.match.severities.map((severity) => severity.toLowerCase());
-  const alerts = group.alerts.filter((alert) => {
-    if (group.isTest) {
-      return true;
-    }
-    if (alert.status === 'resolved' && !rule.sendResolved) {
-      return false;
-    }
-    if (rule.match.statuses.length > 0 && !rule.match.statuses.includes(alert.status)) {
-      return false;
-    }
-    if (severities.length > 0 && !severities.includes(severityOf(alert))) {
-      return false;
-    }
-    return rule.match.matchers.every((matcher) => matches(matcher, alert));
-  });
+  const alerts = group.isTest ? group.alerts : group.alerts.filter((alert) => rejectionOf(alert, rule) === null);
   if (alerts.length === 0) {
     return null;
   }

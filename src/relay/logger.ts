@@ -7,6 +7,12 @@ function scrub(text: string): string {
   return text.replace(SECRET_PARAMS, '$1[REDACTED]');
 }
 
+/** A request URL without its query values: a token sent as ?token=… must not reach the log. */
+function withoutQueryValues(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? url : `${url.slice(0, at)}?${url.slice(at + 1).replace(/=[^&]*/g, '=[REDACTED]')}`;
+}
+
 /** JSON logs; anything that could carry a secret is redacted before it is written. */
 export function createLogger(level: string, destination?: pino.DestinationStream) {
   return pino(
@@ -26,7 +32,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[REDACTED]',
       },
       serializers: {
-        req: (req) => ({ method: req.method, url: scrub(String(req.url)) }),
+        req: (req) => ({ method: req.method, url: withoutQueryValues(String(req.url)) }),
         // An error's message or stack may quote a robot URL.
         err: (error: Error) => JSON.parse(scrub(JSON.stringify(pino.stdSerializers.err(error)))),
       },

@@ -14,6 +14,18 @@ export function createMetrics(storage: Storage) {
       labelNames: ['source', 'result'],
       registers,
     }),
+    ingestSkipped: new Counter({
+      name: 'wecom_relay_ingest_skipped_total',
+      help: 'Accepted webhooks not sent at once, by source and reason: rule_disabled, no_match, duplicate (never sent), quiet_hours (held, sent when they end).',
+      labelNames: ['source', 'reason'],
+      registers,
+    }),
+    invalidRecipients: new Counter({
+      name: 'wecom_relay_invalid_recipients_total',
+      help: 'App recipients WeCom did not deliver a message to while the others got it, by kind (user, party, tag, unlicensed).',
+      labelNames: ['kind'],
+      registers,
+    }),
     deliveries: new Counter({
       name: 'wecom_relay_deliveries_total',
       help: 'Deliveries finished, by destination kind and outcome (sent, failed, expired).',

@@ -8,12 +8,15 @@ import { buildServer } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { applyProvisioning } from './provisioning/apply';
-import { loadProvisioning } from './provisioning/load';
+import { loadProvisioning, ProvisioningError } from './provisioning/load';
 import { SecretBox, secretFromEnvOrFile } from './secrets';
 import type { Settings } from './settings';
+import { lockDataDir } from './storage/lock';
 import { SqliteStorage } from './storage/sqlite';
 import type { Storage } from './storage/types';
 import { WecomClient } from './wecom/client';
+import { resolveEgress } from './wecom/egress';
+import { invalidRecipientKind } from './wecom/recipients';
 import { VERSION } from './version';
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -59,15 +62,27 @@ export async function startRelay(
 ): Promise<Relay> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(settings.logLevel);
+  const lock = settings.databaseUrl ? undefined : lockDataDir(settings.dataDir);
   const secrets = loadSecrets(settings, env, logger);
   const storage = openStorage(settings);
   const catalog = new Catalog(storage, new SecretBox(secrets.secretKey));
   await catalog.reload();
   await storage.recoverClaims();
   const metrics = createMetrics(storage);
+  const egress = resolveEgress(settings.apiBase, settings.egress);
   const client = new WecomClient({
     apiBase: settings.apiBase,
+    dispatcher: egress.dispatcher,
     onTokenRefresh: (_corpId, _agentId, ok) => metrics.tokenRefreshes.inc({ result: ok ? 'ok' : 'error' }),
+    onInvalidRecipients: (app, recipients) => {
+      for (const recipient of recipients) {
+        metrics.invalidRecipients.inc({ kind: invalidRecipientKind(recipient) });
+      }
+      logger.warn(
+        { corpId: app.corpId, agentId: app.agentId, invalidRecipients: recipients },
+        'WeCom delivered an app message, but not to these recipients (check 通讯录 账号 spelling and the app’s 可见范围)'
+      );
+    },
   });
   const worker = new DeliveryWorker({
     storage,
@@ -85,9 +100,23 @@ export async function startRelay(
     if (!settings.provisioning) {
       return { changed: 0, removed: 0, unchanged: 0 };
     }
-    const summary = await applyProvisioning(loadProvisioning(settings.provisioning, settings.apiBase, env), catalog);
-    logger.info({ folder: settings.provisioning, ...summary }, 'provisioning applied');
-    return summary;
+    const apiServices = new Set(
+      [...catalog.services.values()].filter((entry) => entry.provenance === 'api').map((entry) => entry.config.uid)
+    );
+    try {
+      const summary = await applyProvisioning(
+        loadProvisioning(settings.provisioning, settings.apiBase, { env, otherServices: apiServices }),
+        catalog
+      );
+      context.refusedReload = null;
+      logger.info({ folder: settings.provisioning, ...summary }, 'provisioning applied');
+      return summary;
+    } catch (error) {
+      if (error instanceof ProvisioningError) {
+        context.refusedReload = { at: Date.now(), error };
+      }
+      throw error;
+    }
   };
 
   const context: RelayContext = {
@@ -100,10 +129,18 @@ export async function startRelay(
     logger,
     tokens: { admin: secrets.admin, ingest: secrets.ingest },
     version: VERSION,
+    egress: egress.route,
+    refusedReload: null,
     reloadProvisioning,
   };
 
-  await reloadProvisioning();
+  try {
+    await reloadProvisioning();
+  } catch (error) {
+    await storage.close();
+    lock?.release();
+    throw error;
+  }
   const server = await buildServer(context);
   const address = await server.listen({ port: settings.port, host: settings.host });
   worker.start();
@@ -116,7 +153,10 @@ export async function startRelay(
   prune();
   const pruner = setInterval(prune, PRUNE_EVERY_MS);
   pruner.unref();
-  logger.info({ address, storage: storage.kind, dataDir: settings.dataDir, version: VERSION }, 'wecom-relay listening');
+  logger.info(
+    { address, storage: storage.kind, dataDir: settings.dataDir, version: VERSION, proxy: egress.route.proxy },
+    'wecom-relay listening'
+  );
 
   return {
     context,
@@ -127,6 +167,8 @@ export async function startRelay(
       await server.close();
       await worker.stop();
       await storage.close();
+      await egress.dispatcher.close();
+      lock?.release();
     },
   };
 }

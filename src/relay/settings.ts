@@ -9,6 +9,8 @@ export interface Settings {
   databaseUrl: string | undefined;
   provisioning: string | undefined;
   apiBase: string;
+  /** How the WeCom calls leave: a proxy for them only (flag), or the usual proxy env vars. */
+  egress: EgressSettings;
   logLevel: string;
   /** A delivery still not sent after this long ends as failed. */
   maxAgeMs: number;
@@ -21,8 +23,17 @@ export interface Settings {
   bodyLimitBytes: number;
 }
 
+export interface EgressSettings {
+  /** --wecom-proxy / WECOM_RELAY_PROXY: for the WeCom calls only, wins over the env vars below. */
+  wecomProxy: string | undefined;
+  /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lower-case forms), as curl reads them. */
+  httpsProxy: string | undefined;
+  httpProxy: string | undefined;
+  noProxy: string | undefined;
+}
+
 export type Flags = Partial<
-  Record<'port' | 'host' | 'data-dir' | 'database-url' | 'provisioning' | 'wecom-api-base', string>
+  Record<'port' | 'host' | 'data-dir' | 'database-url' | 'provisioning' | 'wecom-api-base' | 'wecom-proxy', string>
 >;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -57,6 +68,22 @@ function parseApiBase(text: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+function parseProxy(text: string | undefined, name: string): string | undefined {
+  if (!text) {
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`${name}: "${text}" is not a URL (e.g. http://proxy.example.com:3128)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${name}: "${url.protocol}" proxies are not supported; use an http:// or https:// proxy`);
+  }
+  return text;
+}
+
 export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Settings {
   const pick = (flag: keyof Flags, envName: string) => flags[flag] ?? env[`WECOM_RELAY_${envName}`];
   const duration = (envName: string, fallback: string) =>
@@ -68,6 +95,12 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
     databaseUrl: pick('database-url', 'DATABASE_URL') || undefined,
     provisioning: pick('provisioning', 'PROVISIONING') || undefined,
     apiBase: parseApiBase(pick('wecom-api-base', 'API_BASE') ?? DEFAULT_API_BASE),
+    egress: {
+      wecomProxy: parseProxy(pick('wecom-proxy', 'PROXY'), 'wecom-proxy'),
+      httpsProxy: parseProxy(env.HTTPS_PROXY ?? env.https_proxy, 'HTTPS_PROXY'),
+      httpProxy: parseProxy(env.HTTP_PROXY ?? env.http_proxy, 'HTTP_PROXY'),
+      noProxy: (env.NO_PROXY ?? env.no_proxy) || undefined,
+    },
     logLevel: env.WECOM_RELAY_LOG_LEVEL ?? 'info',
     maxAgeMs: duration('MAX_AGE', '24h'),
     dedupWindowMs: duration('DEDUP_WINDOW', '2m'),

@@ -95,9 +95,13 @@ describe('admin API: services and rules', () => {
     });
     assert.equal(chinese.status, 400);
     const corpId = chinese.body.problems.find((problem: { path: string }) => problem.path === 'app.corpId');
-    assert.equal(corpId.message, '不是有效的企业ID (corpId)');
+    assert.match(corpId.message, /^不是有效的企业ID \(corpId\)：应为 ww 或 wx 加 16 位十六进制字符/);
     const name = chinese.body.problems.find((problem: { path: string }) => problem.path === 'name');
-    assert.match(name.message, /期望/, "zod's zh-CN locale");
+    assert.equal(name.message, '应为文本', "in the user's terms, not zod's");
+    const agentId = chinese.body.problems.find((problem: { path: string }) => problem.path === 'app.agentId');
+    assert.equal(agentId.message, 'AgentId 必须是数字（应用管理 → 自建应用）');
+    const secret = chinese.body.problems.find((problem: { path: string }) => problem.path === 'app.secret');
+    assert.equal(secret.message, '不能为空');
     assert.match(chinese.body.message, /^校验失败/);
   });
 
@@ -113,7 +117,7 @@ describe('admin API: services and rules', () => {
     assert.equal(answer.body.problems[0].path, 'robots[0].webhookUrl');
     assert.match(
       answer.body.problems[0].message,
-      /webhookUrl must be http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/webhook\/send\?key=/
+      /^must be http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/webhook\/send\?key=/
     );
     assert.equal((await h.admin('GET', '/services/ssrf')).status, 404);
   });
@@ -373,7 +377,7 @@ describe('admin API: test-send', () => {
 
   test('each wrong app credential is named: corpId 40013, Secret 40001, AgentId 40056, Secret of another app 301002', async () => {
     const cases: Array<[app: object, errcode: number, hint: RegExp]> = [
-      [{ ...APP, corpId: 'wwnosuchcorp' }, 40013, /Wrong corpId/],
+      [{ ...APP, corpId: 'ww00000000000000ff' }, 40013, /Wrong corpId/],
       [{ ...APP, secret: 'not-the-secret' }, 40001, /Wrong Secret/],
       [{ ...APP, agentId: 1000099 }, 40056, /Wrong AgentId/],
       [{ ...APP, agentId: 1000003 }, 301002, /Secret and the AgentId belong to different apps/],
@@ -671,7 +675,7 @@ describe('admin API: status and OpenAPI document', () => {
     assert.deepEqual(document.security, [{ adminToken: [] }]);
     const service = document.paths['/api/v1/services'].post.requestBody.content['application/json'].schema;
     assert.deepEqual(service.required, ['uid', 'name']);
-    assert.equal(service.properties.app.properties.corpId.pattern, '^[A-Za-z0-9]{4,64}$');
+    assert.equal(service.properties.app.properties.corpId.pattern, '^w[wx][0-9a-f]{16}$');
     assert.equal(service.properties.app.properties.agentId.exclusiveMinimum, true, 'OpenAPI 3.0 style');
     const query = document.paths['/api/v1/deliveries'].get.parameters.map(
       (parameter: { in: string; name: string }) => `${parameter.in}:${parameter.name}`

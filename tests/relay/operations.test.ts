@@ -115,7 +115,7 @@ describe('wecom-relay validate', () => {
     const lines = result.stderr.trim().split('\n');
     for (const expected of [
       /^relay\.yaml: services\[0\]\.app\.corpId: not a WeCom corpId/,
-      /^relay\.yaml: services\[1\]\.robots\[0\]\.webhookUrl: webhookUrl must be https:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key=/,
+      /^relay\.yaml: services\[1\]\.robots\[0\]\.webhookUrl: must be https:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key=/,
       /^rules\.yml: rules\[0\]\.services: /,
       /^rules\.yml: rules\[0\]\.timezone: unknown IANA time zone/,
       /^broken\.yaml: .* at line \d+, column \d+$/,
@@ -170,7 +170,7 @@ describe('wecom-relay serve', () => {
       TOKENS
     );
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /relay\.yaml: rules\[0\]\.services\[1\]: uses service "missing", which does not exist/);
+    assert.match(result.stderr, /relay\.yaml: rules\[0\]\.services\[1\]: no service "missing"/);
   });
 
   test('refuses a retention that is not a duration, naming the variable', async () => {
@@ -216,7 +216,7 @@ describe('wecom-relay serve', () => {
       const entry = JSON.parse(relay.logs.find((line) => line.includes('provisioning reload refused'))!);
       assert.equal(entry.level, 50);
       assert.deepEqual(entry.problems, [
-        { path: 'relay.yaml: services[0].app.corpId', message: 'not a WeCom corpId (企业ID)' },
+        { path: 'relay.yaml: services[0].app.corpId', message: 'not a WeCom corpId (企业ID): ww or wx and 16 hex digits, as 我的企业 shows it' },
       ]);
       assert.equal(await name(), '运维通知（改）', 'nothing changed');
       assert.equal((await fetch(`${relay.url}/healthz`)).status, 200, 'still serving');
@@ -437,7 +437,7 @@ describe('secrets', () => {
     assert.equal(fields.robot.webhookUrl, '[REDACTED]');
     assert.deepEqual(request.req, {
       method: 'GET',
-      url: `/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=[REDACTED]`,
+      url: `/cgi-bin/gettoken?corpid=[REDACTED]&corpsecret=[REDACTED]`,
     });
     assert.match(error.err.message, /send\?key=\[REDACTED\] failed$/);
     const text = lines.join('');
@@ -470,12 +470,12 @@ describe('secrets', () => {
     };
     try {
       h.wecom.addRobot(otherKey);
-      h.wecom.addApp({ corpId: 'wwsecondcorp', agentId: 1000005, secret: otherAppSecret, visibleUsers: ['wangwu'] });
+      h.wecom.addApp({ corpId: 'ww00000000000000a2', agentId: 1000005, secret: otherAppSecret, visibleUsers: ['wangwu'] });
       const service = {
         uid: 'scan-service',
         name: '扫描服务',
         robots: [{ groups: '扫描群', webhookUrl: h.wecom.robotUrl(otherKey) }],
-        app: { corpId: 'wwsecondcorp', agentId: 1000005, secret: otherAppSecret, accounts: ['wangwu'] },
+        app: { corpId: 'ww00000000000000a2', agentId: 1000005, secret: otherAppSecret, accounts: ['wangwu'] },
       };
       assert.equal((await call('POST', '/services', service)).status, 201);
       assert.equal(

@@ -118,7 +118,7 @@ describe('provisioning reload', () => {
     const refused = await reload();
     assert.equal(refused.status, 400);
     assert.deepEqual(paths(refused), ['relay.yaml: rules[0].services[1]']);
-    assert.match(problemAt(refused, 'relay.yaml: rules[0].services[1]'), /uses service "nope", which does not exist/);
+    assert.match(problemAt(refused, 'relay.yaml: rules[0].services[1]'), /^no service "nope"$/);
   });
 
   test('a file may not remove a service that a rule made through the API still uses', async () => {

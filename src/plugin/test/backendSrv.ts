@@ -65,6 +65,8 @@ export const RELAY_STATUS: RelayStatus = {
   wecomApiBase: 'https://qyapi.weixin.qq.com',
   egressIp: '203.0.113.7',
   provisioning: '/etc/wecom-relay',
+  provisioningRefused: null,
+  egressProxy: { url: null, source: null },
   services: 2,
   rules: 3,
 };

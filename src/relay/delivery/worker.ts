@@ -425,6 +425,7 @@ export class DeliveryWorker {
       httpStatus: outcome.httpStatus,
       durationMs: outcome.durationMs,
       message: message.body,
+      invalidRecipients: outcome.invalidRecipients,
     };
   }
 

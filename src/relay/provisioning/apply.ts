@@ -5,10 +5,9 @@
  * problem is found.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Problem } from '../../core/validation';
 import type { Catalog } from '../config/catalog';
 import type { ObjectChange } from '../storage/types';
-import { ProvisioningError, type Provisioned } from './load';
+import { ProvisioningError, type LocalizedProblem, type Provisioned } from './load';
 
 export interface ApplySummary {
   changed: number;
@@ -53,7 +52,7 @@ export async function applyProvisioning(provisioned: Provisioned, catalog: Catal
     }
   }
 
-  const problems: Problem[] = [];
+  const problems: LocalizedProblem[] = [];
   const finalRules = new Map([...catalog.rules].map(([uid, entry]) => [uid, entry.config]));
   for (const rule of provisioned.rules) {
     finalRules.set(rule.uid, rule);
@@ -67,7 +66,10 @@ export async function applyProvisioning(provisioned: Provisioned, catalog: Catal
       if (!finalUids.service.has(serviceUid)) {
         problems.push({
           path: origin ? `${origin}.services[${index}]` : `rule ${uid}`,
-          message: `uses service "${serviceUid}", which does not exist`,
+          text: {
+            en: `uses service "${serviceUid}", which would no longer exist`,
+            'zh-CN': `使用的通知服务 "${serviceUid}" 将不再存在`,
+          },
         });
       }
     });

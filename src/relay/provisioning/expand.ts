@@ -1,4 +1,12 @@
 import fs from 'node:fs';
+import type { Language } from '../../core/config';
+
+/** A value that cannot be expanded, said in both languages. */
+export class ExpandError extends Error {
+  constructor(readonly text: Record<Language, string>) {
+    super(text.en);
+  }
+}
 
 /**
  * Grafana's provisioning expansion (grafana.md §4.3): `$__env{NAME}`, `$__file{path}`, `$NAME` and
@@ -16,15 +24,20 @@ export function expandValue(value: string, env: NodeJS.ProcessEnv): string {
             try {
               return fs.readFileSync(file, 'utf8').trim();
             } catch {
-              throw new Error(`$__file{${file}}: cannot read the file`);
+              throw new ExpandError({
+                en: `$__file{${file}}: cannot read the file`,
+                'zh-CN': `$__file{${file}}：无法读取该文件`,
+              });
             }
           }
           const name: string = envName ?? braced ?? bare;
           const found = env[name];
           if (found === undefined) {
-            throw new Error(
-              `${envName !== undefined ? `$__env{${name}}` : `$${name}`}: environment variable ${name} is not set`
-            );
+            const written = envName !== undefined ? `$__env{${name}}` : `$${name}`;
+            throw new ExpandError({
+              en: `${written}: environment variable ${name} is not set`,
+              'zh-CN': `${written}：环境变量 ${name} 未设置`,
+            });
           }
           return found;
         }
@@ -38,13 +51,16 @@ export function expandTree(
   node: unknown,
   env: NodeJS.ProcessEnv,
   path: string,
-  problems: Array<{ path: string; message: string }>
+  problems: Array<{ path: string; text: Record<Language, string> }>
 ): unknown {
   if (typeof node === 'string') {
     try {
       return expandValue(node, env);
     } catch (error) {
-      problems.push({ path, message: (error as Error).message });
+      if (!(error instanceof ExpandError)) {
+        throw error;
+      }
+      problems.push({ path, text: error.text });
       return node;
     }
   }

@@ -6,14 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ruleSchema, serviceSchema, type RuleConfig, type ServiceConfig } from '../../core/config';
-import { templateError } from '../../core/render';
-import { serviceProblems, validate, type Problem } from '../../core/validation';
+import { ruleSchema, serviceSchema, type Language, type RuleConfig, type ServiceConfig } from '../../core/config';
+import { ruleProblems, serviceProblems, validate, type Problem } from '../../core/validation';
 import { expandTree } from './expand';
 
-const deletionSchema = z.array(z.object({ uid: z.string().min(1) })).default([]);
+const deletionSchema = z.array(z.strictObject({ uid: z.string().min(1) })).default([]);
 
-const fileSchema = z.object({
+const fileSchema = z.strictObject({
   apiVersion: z.literal(1),
   services: z.array(z.unknown()).default([]),
   rules: z.array(z.unknown()).default([]),
@@ -31,12 +30,50 @@ export interface Provisioned {
   ruleOrigins: Map<string, string>;
 }
 
+/** A problem said in both languages: a reload is refused to whoever asked, in theirs. */
+export interface LocalizedProblem {
+  path: string;
+  text: Record<Language, string>;
+}
+
+const LANGUAGES: Language[] = ['en', 'zh-CN'];
+
 export class ProvisioningError extends Error {
-  constructor(readonly problems: Problem[]) {
+  constructor(readonly localized: LocalizedProblem[]) {
     super(
-      `provisioning has ${problems.length} problem(s):\n${problems.map((problem) => `  ${problem.path}: ${problem.message}`).join('\n')}`
+      `provisioning has ${localized.length} problem(s):\n${localized.map((problem) => `  ${problem.path}: ${problem.text.en}`).join('\n')}`
     );
   }
+
+  get problems(): Problem[] {
+    return this.problemsIn('en');
+  }
+
+  problemsIn(language: Language): Problem[] {
+    return this.localized.map((problem) => ({ path: problem.path, message: problem.text[language] }));
+  }
+}
+
+/** The same problem, found by a check run once per language. */
+function bothLanguages(check: (language: Language) => Problem[]): LocalizedProblem[] {
+  const [en, zh] = LANGUAGES.map(check);
+  return en.map((problem, index) => ({
+    path: problem.path,
+    text: { en: problem.message, 'zh-CN': zh[index]?.message ?? problem.message },
+  }));
+}
+
+function schemaProblems(schema: z.ZodType, value: unknown, prefix = ''): LocalizedProblem[] {
+  return bothLanguages((language) => {
+    const checked = validate(schema, value, language, prefix);
+    return checked.ok ? [] : checked.problems;
+  });
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Services that exist outside the files (created through the API): rules may name them. */
+  otherServices?: ReadonlySet<string>;
 }
 
 function listFiles(dir: string): string[] {
@@ -44,7 +81,9 @@ function listFiles(dir: string): string[] {
   try {
     names = fs.readdirSync(dir);
   } catch {
-    throw new ProvisioningError([{ path: dir, message: 'cannot read the provisioning folder' }]);
+    throw new ProvisioningError([
+      { path: dir, text: { en: 'cannot read the provisioning folder', 'zh-CN': '无法读取配置文件夹' } },
+    ]);
   }
   return names
     .filter((name) => /\.ya?ml$/i.test(name))
@@ -52,8 +91,9 @@ function listFiles(dir: string): string[] {
     .map((name) => path.join(dir, name));
 }
 
-export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.ProcessEnv = process.env): Provisioned {
-  const problems: Problem[] = [];
+export function loadProvisioning(dir: string, apiBase: string, options: LoadOptions = {}): Provisioned {
+  const env = options.env ?? process.env;
+  const problems: LocalizedProblem[] = [];
   const result: Provisioned = {
     services: [],
     rules: [],
@@ -63,6 +103,10 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
     ruleOrigins: new Map(),
   };
   const seen = { service: new Map<string, string>(), rule: new Map<string, string>() };
+  const refused = { service: new Set<string>(), rule: new Set<string>() };
+  /** Rules are checked against the services of every file, once all are read. */
+  const rulesToCheck: Array<{ rule: RuleConfig; prefix: string; inFile: (found: LocalizedProblem) => LocalizedProblem }> =
+    [];
 
   for (const file of listFiles(dir)) {
     const name = path.basename(file);
@@ -71,9 +115,10 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       problems.push({
         path: name,
-        message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        text: { en: `cannot read the file (${code})`, 'zh-CN': `无法读取该文件（${code}）` },
       });
       continue;
     }
@@ -81,24 +126,27 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
     if (document.errors.length > 0) {
       // Only the first line: the rest quotes the file, which may hold a robot key or a secret.
       problems.push(
-        ...document.errors.map((error) => ({ path: name, message: error.message.split('\n')[0].replace(/:$/, '') }))
+        ...document.errors.map((error) => {
+          const first = error.message.split('\n')[0].replace(/:$/, '');
+          return { path: name, text: { en: first, 'zh-CN': `YAML 格式错误：${first}` } };
+        })
       );
       continue;
     }
-    const inFile = (problem: Problem): Problem => ({
+    const inFile = (problem: LocalizedProblem): LocalizedProblem => ({
       ...problem,
       path: problem.path ? `${name}: ${problem.path}` : name,
     });
-    const expandProblems: Problem[] = [];
+    const expandProblems: LocalizedProblem[] = [];
     const expanded = expandTree(document.toJS() ?? { apiVersion: 1 }, env, '', expandProblems);
     problems.push(...expandProblems.map(inFile));
     // A value that did not expand fails validation too; its expansion problem says it better.
     const unexpanded = new Set(expandProblems.map((problem) => problem.path));
-    const report = (found: Problem[]) =>
+    const report = (found: LocalizedProblem[]) =>
       problems.push(...found.filter((problem) => !unexpanded.has(problem.path)).map(inFile));
     const parsed = validate(fileSchema, expanded);
     if (!parsed.ok) {
-      report(parsed.problems);
+      report(schemaProblems(fileSchema, expanded));
       continue;
     }
     const content = parsed.value;
@@ -107,40 +155,55 @@ export function loadProvisioning(dir: string, apiBase: string, env: NodeJS.Proce
       kind: 'service' | 'rule',
       items: unknown[],
       schema: z.ZodType<T>,
-      check: (value: T, prefix: string) => Problem[]
+      check: (value: T, prefix: string, language: Language) => Problem[]
     ) =>
       items.flatMap((item, index) => {
         const prefix = `${kind}s[${index}]`;
         const checked = validate(schema, item, 'en', prefix);
         if (!checked.ok) {
-          report(checked.problems);
+          report(schemaProblems(schema, item, prefix));
+          // Rules naming it get no second problem: its own problems say what to fix.
+          const uid = (item as { uid?: unknown } | null)?.uid;
+          if (typeof uid === 'string') {
+            refused[kind].add(uid);
+          }
           return [];
         }
-        report(check(checked.value, prefix));
+        report(bothLanguages((language) => check(checked.value, prefix, language)));
         const previous = seen[kind].get(checked.value.uid);
         if (previous) {
+          const label = kind === 'service' ? '通知服务' : '通知规则';
           report([
-            { path: `${prefix}.uid`, message: `${kind} "${checked.value.uid}" is already defined in ${previous}` },
+            {
+              path: `${prefix}.uid`,
+              text: {
+                en: `${kind} "${checked.value.uid}" is already defined in ${previous}`,
+                'zh-CN': `${label} "${checked.value.uid}" 已在 ${previous} 中定义`,
+              },
+            },
           ]);
         }
         seen[kind].set(checked.value.uid, name);
         return [{ value: checked.value, prefix }];
       });
-    for (const { value } of accept('service', content.services, serviceSchema, (service, prefix) =>
-      serviceProblems(service, apiBase, 'en', prefix)
+    for (const { value } of accept('service', content.services, serviceSchema, (service, prefix, language) =>
+      serviceProblems(service, apiBase, language, prefix)
     )) {
       result.services.push(value);
     }
-    const templateProblems = (rule: RuleConfig, prefix: string): Problem[] => {
-      const problem = rule.template && templateError(rule.template);
-      return problem ? [{ path: `${prefix}.template`, message: problem }] : [];
-    };
-    for (const { value, prefix } of accept('rule', content.rules, ruleSchema, templateProblems)) {
+    for (const { value, prefix } of accept('rule', content.rules, ruleSchema, () => [])) {
       result.rules.push(value);
       result.ruleOrigins.set(value.uid, `${name}: ${prefix}`);
+      rulesToCheck.push({ rule: value, prefix, inFile });
     }
     result.deleteServices.push(...content.deleteServices.map((item) => item.uid));
     result.deleteRules.push(...content.deleteRules.map((item) => item.uid));
+  }
+  const services = new Set(result.services.map((service) => service.uid));
+  const serviceExists = (uid: string) =>
+    services.has(uid) || refused.service.has(uid) || (options.otherServices?.has(uid) ?? false);
+  for (const { rule, prefix, inFile } of rulesToCheck) {
+    problems.push(...bothLanguages((language) => ruleProblems(rule, serviceExists, language, prefix)).map(inFile));
   }
   if (problems.length > 0) {
     throw new ProvisioningError(problems);

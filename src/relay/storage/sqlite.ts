@@ -5,6 +5,7 @@ import type {
   Attempt,
   AttemptRecord,
   Delivery,
+  DeliveryReason,
   DeliveryProgress,
   DeliveryQuery,
   DueDestination,
@@ -50,7 +51,9 @@ CREATE TABLE IF NOT EXISTS deliveries (
   created_at INTEGER NOT NULL,
   sent_at INTEGER,
   last_errcode INTEGER,
-  last_error TEXT
+  last_error TEXT,
+  reason TEXT,
+  invalid_recipients TEXT
 );
 CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries (destination, status, id);
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, id);
@@ -72,7 +75,8 @@ CREATE TABLE IF NOT EXISTS attempts (
   errmsg TEXT NOT NULL,
   http_status INTEGER,
   duration_ms INTEGER NOT NULL,
-  message_json TEXT NOT NULL
+  message_json TEXT NOT NULL,
+  invalid_recipients TEXT
 );
 CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts (delivery_id, id);
 CREATE TABLE IF NOT EXISTS sends (
@@ -81,6 +85,13 @@ CREATE TABLE IF NOT EXISTS sends (
 );
 CREATE INDEX IF NOT EXISTS sends_key_at ON sends (limiter_key, at);
 `;
+
+/** Columns added after the first release: data dirs created before them get them at start. */
+const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
+  ['deliveries', 'reason', 'TEXT'],
+  ['deliveries', 'invalid_recipients', 'TEXT'],
+  ['attempts', 'invalid_recipients', 'TEXT'],
+];
 
 /** How long rate-limit and dedup records are kept: the longest window they serve (1 h). */
 const SEND_LOG_RETENTION_MS = 3_600_000 + 60_000;
@@ -103,6 +114,12 @@ interface DeliveryRow {
   sent_at: number | null;
   last_errcode: number | null;
   last_error: string | null;
+  reason: DeliveryReason | null;
+  invalid_recipients: string | null;
+}
+
+function recipientList(json: string | null): string[] {
+  return json ? (JSON.parse(json) as string[]) : [];
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
@@ -124,6 +141,8 @@ function toDelivery(row: DeliveryRow): Delivery {
     sentAt: row.sent_at,
     lastErrcode: row.last_errcode,
     lastError: row.last_error,
+    reason: row.reason,
+    invalidRecipients: recipientList(row.invalid_recipients),
   };
 }
 
@@ -162,6 +181,47 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
+  }
+
+  private addMissingColumns(): void {
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+      if (!columns.some((existing) => existing.name === column)) {
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+    }
+  }
+
+  private insertDelivery() {
+    return this.db.prepare(`
+      INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_json, is_test, not_before, status, reason, created_at)
+      VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @group, @isTest, @notBefore, @status, @reason, @now)`);
+  }
+
+  /** Inserts deliveries (in the caller's transaction) and returns their ids. */
+  private insertDeliveries(
+    deliveries: NewDelivery[],
+    status: 'pending' | 'skipped',
+    reason: DeliveryReason | undefined,
+    now: number
+  ): number[] {
+    const insert = this.insertDelivery();
+    return deliveries.map((delivery) => {
+      const result = insert.run({
+        ...delivery,
+        group: JSON.stringify(delivery.group),
+        isTest: delivery.isTest ? 1 : 0,
+        status,
+        reason: reason ?? delivery.reason ?? null,
+        now,
+      });
+      return Number(result.lastInsertRowid);
+    });
+  }
+
+  async logSkipped(deliveries: NewDelivery[], reason: DeliveryReason, now: number): Promise<number[]> {
+    return this.guard(() => this.db.transaction(() => this.insertDeliveries(deliveries, 'skipped', reason, now))());
   }
 
   async ping(): Promise<void> {
@@ -221,9 +281,6 @@ export class SqliteStorage implements Storage {
     const remember = this.db.prepare(
       'INSERT INTO ingests (dedup_key, received_at) VALUES (?, ?) ON CONFLICT (dedup_key) DO UPDATE SET received_at = excluded.received_at'
     );
-    const insert = this.db.prepare(`
-      INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_json, is_test, not_before, status, created_at)
-      VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @group, @isTest, @notBefore, 'pending', @now)`);
     const touchDestination = this.db.prepare(
       'INSERT INTO destinations (destination) VALUES (?) ON CONFLICT DO NOTHING'
     );
@@ -231,20 +288,13 @@ export class SqliteStorage implements Storage {
       this.db.transaction(() => {
         const previous = seen.get(dedupKey) as { received_at: number } | undefined;
         if (previous && now - previous.received_at < dedupWindowMs) {
-          return { stored: false, ids: [] as number[] };
+          return { stored: false, ids: this.insertDeliveries(deliveries, 'skipped', 'duplicate', now) };
         }
         remember.run(dedupKey, now);
-        const ids = deliveries.map((delivery) => {
+        for (const delivery of deliveries) {
           touchDestination.run(delivery.destination);
-          const result = insert.run({
-            ...delivery,
-            group: JSON.stringify(delivery.group),
-            isTest: delivery.isTest ? 1 : 0,
-            now,
-          });
-          return Number(result.lastInsertRowid);
-        });
-        return { stored: true, ids };
+        }
+        return { stored: true, ids: this.insertDeliveries(deliveries, 'pending', undefined, now) };
       })()
     );
   }
@@ -319,19 +369,21 @@ export class SqliteStorage implements Storage {
 
   async recordAttempt(attempt: AttemptRecord, progress: DeliveryProgress[]): Promise<void> {
     const insert = this.db.prepare(`
-      INSERT INTO attempts (delivery_id, destination, at, ok, errcode, errmsg, http_status, duration_ms, message_json)
-      VALUES (@deliveryId, @destination, @at, @ok, @errcode, @errmsg, @httpStatus, @durationMs, @message)`);
+      INSERT INTO attempts (delivery_id, destination, at, ok, errcode, errmsg, http_status, duration_ms, message_json, invalid_recipients)
+      VALUES (@deliveryId, @destination, @at, @ok, @errcode, @errmsg, @httpStatus, @durationMs, @message, @invalid)`);
     const advance = this.db.prepare(`
       UPDATE deliveries SET parts_sent = @partsSent, digest = @digest, attempts = attempts + 1,
         status = CASE WHEN @done THEN 'sent' ELSE status END,
         sent_at = CASE WHEN @done THEN @at ELSE sent_at END,
-        last_errcode = @errcode, last_error = @error
+        last_errcode = @errcode, last_error = @error,
+        invalid_recipients = COALESCE(@invalid, invalid_recipients)
       WHERE id = @id`);
     const message = JSON.stringify(attempt.message);
+    const invalid = attempt.invalidRecipients?.length ? JSON.stringify(attempt.invalidRecipients) : null;
     this.guard(() =>
       this.db.transaction(() => {
         for (const deliveryId of attempt.deliveryIds) {
-          insert.run({ ...attempt, deliveryId, ok: attempt.ok ? 1 : 0, message });
+          insert.run({ ...attempt, deliveryId, ok: attempt.ok ? 1 : 0, message, invalid });
         }
         for (const step of progress) {
           advance.run({
@@ -341,6 +393,7 @@ export class SqliteStorage implements Storage {
             at: attempt.at,
             errcode: attempt.ok ? null : attempt.errcode,
             error: attempt.ok ? null : attempt.errmsg,
+            invalid,
           });
         }
       })()
@@ -436,6 +489,7 @@ export class SqliteStorage implements Storage {
           http_status: number | null;
           duration_ms: number;
           message_json: string;
+          invalid_recipients: string | null;
         }>
     );
     return rows.map((row) => ({
@@ -449,6 +503,7 @@ export class SqliteStorage implements Storage {
       httpStatus: row.http_status,
       durationMs: row.duration_ms,
       message: JSON.parse(row.message_json),
+      invalidRecipients: recipientList(row.invalid_recipients),
     }));
   }
 
@@ -462,7 +517,7 @@ export class SqliteStorage implements Storage {
         }
         this.db
           .prepare(
-            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL WHERE id = ?`
+            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
           )
           .run(now, id);
         this.db

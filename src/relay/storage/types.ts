@@ -23,7 +23,14 @@ export type ObjectKind = 'service' | 'rule';
 
 export type DestinationKind = 'robot' | 'app';
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+/** `skipped`: accepted but not to be sent (see DeliveryReason); kept so every webhook leaves a trace. */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * Why a delivery was not sent at once: skipped because the rule is disabled, its filters matched
+ * no alert, or the same group state came within the dedup window; or held by quiet hours.
+ */
+export type DeliveryReason = 'rule_disabled' | 'no_match' | 'duplicate' | 'quiet_hours';
 
 export interface NewDelivery {
   ruleUid: string;
@@ -37,6 +44,8 @@ export interface NewDelivery {
   isTest: boolean;
   /** Quiet hours: not sent before this time (ms). */
   notBefore: number;
+  /** Set when the delivery is held (quiet hours); skipped ones get theirs from the call storing them. */
+  reason?: DeliveryReason | null;
 }
 
 export interface Delivery extends NewDelivery {
@@ -50,6 +59,9 @@ export interface Delivery extends NewDelivery {
   sentAt: number | null;
   lastErrcode: number | null;
   lastError: string | null;
+  reason: DeliveryReason | null;
+  /** App recipients WeCom did not deliver to in the last attempt that named any (see AttemptRecord). */
+  invalidRecipients: string[];
 }
 
 export interface AttemptRecord {
@@ -63,11 +75,17 @@ export interface AttemptRecord {
   durationMs: number;
   /** The message as sent (no secrets: bodies never carry keys or tokens). */
   message: unknown;
+  /**
+   * App messages WeCom accepted but did not deliver to some recipients: users as WeCom returns
+   * them, `party:ID`, `tag:ID`, `unlicensed:USERID`.
+   */
+  invalidRecipients?: string[];
 }
 
-export interface Attempt extends Omit<AttemptRecord, 'deliveryIds'> {
+export interface Attempt extends Omit<AttemptRecord, 'deliveryIds' | 'invalidRecipients'> {
   id: number;
   deliveryId: number;
+  invalidRecipients: string[];
 }
 
 export interface DueDestination {
@@ -110,7 +128,8 @@ export interface Storage {
 
   /**
    * Stores the deliveries of one ingested group in one transaction, unless the same dedupKey was
-   * stored within dedupWindowMs: then nothing is stored and false is returned.
+   * stored within dedupWindowMs: then they are only logged as skipped (reason duplicate), and
+   * `stored` is false. `ids` are the delivery log entries either way.
    */
   enqueue(
     dedupKey: string,
@@ -118,6 +137,9 @@ export interface Storage {
     deliveries: NewDelivery[],
     now: number
   ): Promise<{ stored: boolean; ids: number[] }>;
+
+  /** Logs deliveries that will not be sent (status skipped), so that the webhook leaves a trace. */
+  logSkipped(deliveries: NewDelivery[], reason: DeliveryReason, now: number): Promise<number[]>;
 
   /** Destinations with pending work, with the time each becomes due. */
   dueDestinations(now: number): Promise<DueDestination[]>;

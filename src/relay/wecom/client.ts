@@ -7,6 +7,8 @@
 import { egressIpFromErrmsg, errcodeAction, errcodeHint, type ErrcodeAction } from '../../core/errcodes';
 import { LIMITS } from '../../core/limits';
 import type { AppBody, RobotBody } from '../../core/messages';
+import { Agent, fetch, type Dispatcher } from 'undici';
+import { invalidRecipientsHint, invalidRecipientsOf } from './recipients';
 import { TokenStore, type AppCredentials, type TokenFetchResult } from './tokens';
 
 export type { AppCredentials } from './tokens';
@@ -40,6 +42,10 @@ export interface WecomClientOptions {
   timeoutMs?: number;
   /** Called after every gettoken call, for metrics and logs. */
   onTokenRefresh?: (corpId: string, agentId: number, ok: boolean) => void;
+  /** Called when WeCom delivered an app message to some recipients but not to these. */
+  onInvalidRecipients?: (app: AppCredentials, recipients: string[]) => void;
+  /** How the calls leave (a proxy, or direct); see egress.ts. */
+  dispatcher?: Dispatcher;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -68,12 +74,16 @@ export class WecomClient {
   private readonly apiBase: string;
   private readonly timeoutMs: number;
   private readonly onTokenRefresh?: WecomClientOptions['onTokenRefresh'];
+  private readonly onInvalidRecipients?: WecomClientOptions['onInvalidRecipients'];
+  private readonly dispatcher: Dispatcher;
   private readonly tokens: TokenStore<Verdict>;
 
   constructor(options: WecomClientOptions) {
     this.apiBase = options.apiBase.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.onTokenRefresh = options.onTokenRefresh;
+    this.onInvalidRecipients = options.onInvalidRecipients;
+    this.dispatcher = options.dispatcher ?? new Agent();
     this.tokens = new TokenStore((app) => this.fetchToken(app), FAILED_CREDENTIAL_HOLD_MS);
   }
 
@@ -125,7 +135,11 @@ export class WecomClient {
       }
       allInvalidFailure ??= verdict;
     }
-    return toOutcome(allInvalidFailure ?? DELIVERED, started, [...invalid]);
+    if (invalid.size > 0) {
+      this.onInvalidRecipients?.(app, [...invalid]);
+    }
+    const partly = invalid.size > 0 ? { ...DELIVERED, hint: invalidRecipientsHint([...invalid]) } : DELIVERED;
+    return toOutcome(allInvalidFailure ?? partly, started, [...invalid]);
   }
 
   invalidateToken(corpId: string, agentId: number): void {
@@ -203,6 +217,7 @@ export class WecomClient {
         headers: request.body === undefined ? undefined : { 'Content-Type': 'application/json; charset=utf-8' },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: AbortSignal.timeout(this.timeoutMs),
+        dispatcher: this.dispatcher,
       });
       const text = await response.text();
       return { httpStatus: response.status, json: parseObject(text) };
@@ -329,23 +344,6 @@ function addressing(batch: AppRecipients): Record<string, string> {
 
 function recipientNames(batch: AppRecipients): string[] {
   return [...batch.users, ...batch.departments.map((id) => `party:${id}`), ...batch.tags.map((id) => `tag:${id}`)];
-}
-
-function invalidRecipientsOf(json: Record<string, unknown> | undefined): string[] {
-  if (!json) {
-    return [];
-  }
-  return [
-    ...splitIds(json.invaliduser),
-    ...splitIds(json.invalidparty).map((id) => `party:${id}`),
-    ...splitIds(json.invalidtag).map((id) => `tag:${id}`),
-    ...splitIds(json.unlicenseduser).map((id) => `unlicensed:${id}`),
-  ];
-}
-
-/** WeCom lists ids as "a|b|c". */
-function splitIds(value: unknown): string[] {
-  return typeof value === 'string' ? value.split('|').filter((id) => id !== '') : [];
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

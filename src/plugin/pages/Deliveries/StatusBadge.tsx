@@ -7,6 +7,7 @@ const LOOK: Record<DeliveryStatus, { color: BadgeColor; icon: IconName }> = {
   pending: { color: 'blue', icon: 'clock-nine' },
   sent: { color: 'green', icon: 'check' },
   failed: { color: 'red', icon: 'exclamation-triangle' },
+  skipped: { color: 'darkgrey', icon: 'eye-slash' },
 };
 
 /** The status's name in the user's language. Call at render time. */
@@ -18,6 +19,8 @@ export function statusText(status: DeliveryStatus): string {
       return t('deliveries.status.sent', 'Sent');
     case 'failed':
       return t('deliveries.status.failed', 'Failed');
+    case 'skipped':
+      return t('deliveries.status.skipped', 'Skipped');
   }
 }
 
@@ -31,7 +34,10 @@ export function StatusBadge({ delivery }: { delivery: Pick<DeliverySummary, 'sta
         <Badge
           color="purple"
           text={t('deliveries.test-marker', 'Test')}
-          tooltip={t('deliveries.test-marker-tooltip', "A test notification, e.g. from the Test button of Grafana's contact point")}
+          tooltip={t(
+            'deliveries.test-marker-tooltip',
+            "A test notification, e.g. from the Test button of Grafana's contact point"
+          )}
         />
       )}
     </Stack>

@@ -17,7 +17,7 @@ const SERVICES = [
       uid: 'ops',
       name: 'Ops group',
       robots: [{ groups: 'ops', webhookUrl: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdefgh-1234' }],
-      app: { corpId: 'ww0123456789', agentId: 1000002, secret: 's', accounts: ['zhangsan'], msgType: 'textcard' },
+      app: { corpId: 'ww0123456789abcdef', agentId: 1000002, secret: 's', accounts: ['zhangsan'], msgType: 'textcard' },
     },
   },
 ];

@@ -85,13 +85,15 @@ describe('ServiceEditPage', () => {
     renderAt('services/new');
 
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
-    expect(await screen.findAllByText(/expected string to have >=1 characters/)).not.toHaveLength(0);
+    expect(await screen.findAllByText(/must not be empty/)).not.toHaveLength(0);
 
     type(/^Name/, 'Ops');
     type(/Webhook URL/, 'https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh12');
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
 
-    expect(await screen.findByText(/webhookUrl must be https:\/\/qyapi\.weixin\.qq\.com/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/must be https:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send/)
+    ).toBeInTheDocument();
     expect(fetch).not.toHaveBeenCalledWith(expect.objectContaining({ method: 'POST' }));
   });
 
@@ -125,7 +127,7 @@ describe('ServiceEditPage', () => {
     type(/^Corp ID/, 'ww 1');
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
 
-    expect(await screen.findByText('not a WeCom corpId (企业ID)')).toBeInTheDocument();
+    expect(await screen.findByText(/^not a WeCom corpId \(企业ID\)/)).toBeInTheDocument();
   });
 
   test('imports accounts from a real WeCom member export, with a preview of what is skipped and why', async () => {

@@ -90,8 +90,9 @@ export function servicesHandler(options: ServicesHandlerOptions = {}) {
     const urls = new Map(current.robots.map((robot) => [robotDestination(keyOf(robot.webhookUrl)), robot.webhookUrl]));
     return {
       ...body,
-      robots: (body.robots ?? []).map((robot: Record<string, any>) =>
-        !robot.webhookUrl && urls.has(robot.destination) ? { ...robot, webhookUrl: urls.get(robot.destination) } : robot
+      // As the relay does: the destination names the robot whose key to keep, then goes (strict schema).
+      robots: (body.robots ?? []).map(({ destination, ...robot }: Record<string, any>) =>
+        !robot.webhookUrl && urls.has(destination) ? { ...robot, webhookUrl: urls.get(destination) } : robot
       ),
       app: body.app && !body.app.secret && current.app ? { ...body.app, secret: current.app.secret } : body.app,
     };

@@ -8,8 +8,7 @@ import {
   type ServiceView,
 } from '../../../core/api';
 import { ruleSchema, serviceSchema, type RuleConfig, type ServiceConfig } from '../../../core/config';
-import { templateError } from '../../../core/render';
-import { serviceProblems, type Problem } from '../../../core/validation';
+import { ruleProblems, serviceProblems } from '../../../core/validation';
 import type { RelayContext } from '../../context';
 import { ApiError } from '../errors';
 import { objectRoutes } from './objects';
@@ -52,21 +51,6 @@ export function catalogRoutes(app: AdminApi, context: RelayContext) {
     entries: (catalog) => catalog.rules,
     view: (entry) => ruleView(entry),
     keepSecrets: keepRuleSecrets,
-    problems: (rule, { catalog }, language) => {
-      const problems: Problem[] = [];
-      rule.services.forEach((uid, index) => {
-        if (!catalog.services.has(uid)) {
-          problems.push({
-            path: `services[${index}]`,
-            message: language === 'zh-CN' ? `通知服务 "${uid}" 不存在` : `no service "${uid}"`,
-          });
-        }
-      });
-      const template = rule.template && templateError(rule.template);
-      if (template) {
-        problems.push({ path: 'template', message: template });
-      }
-      return problems;
-    },
+    problems: (rule, { catalog }, language) => ruleProblems(rule, (uid) => catalog.services.has(uid), language),
   });
 }

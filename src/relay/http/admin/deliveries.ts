@@ -7,6 +7,7 @@ import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
 import type { Attempt, Delivery } from '../../storage/types';
+import { invalidRecipientsHint } from '../../wecom/recipients';
 import { ApiError } from '../errors';
 import { errorResponses, idParams, type AdminApi } from './schemas';
 
@@ -55,6 +56,8 @@ export function deliverySummary(delivery: Delivery) {
     sentAt: iso(delivery.sentAt),
     lastErrcode: delivery.lastErrcode,
     lastError: delivery.lastError,
+    reason: delivery.reason,
+    invalidRecipients: delivery.invalidRecipients,
   };
 }
 
@@ -62,9 +65,11 @@ export function deliverySummary(delivery: Delivery) {
 function attemptView(attempt: Attempt) {
   const { errcode, errmsg } = attempt;
   const hint =
-    attempt.ok || errcode === null
-      ? null
-      : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
+    attempt.invalidRecipients.length > 0
+      ? invalidRecipientsHint(attempt.invalidRecipients)
+      : attempt.ok || errcode === null
+        ? null
+        : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
   return { ...attempt, at: iso(attempt.at), hint };
 }
 

@@ -13,6 +13,7 @@ import type { RelayContext } from '../../context';
 import type { ObjectKind } from '../../storage/types';
 import { ApiError, OBJECT_LABELS, invalidInput, languageOf, notFound } from '../errors';
 import { errorResponses, uidParams, type AdminApi } from './schemas';
+import { withoutViewFields } from './views';
 
 export interface ObjectSpec<T extends ServiceConfig | RuleConfig, View> {
   kind: ObjectKind;
@@ -32,6 +33,18 @@ export interface ObjectSpec<T extends ServiceConfig | RuleConfig, View> {
   problems(config: T, context: RelayContext, language: Language): Problem[];
   /** Why this object may not be deleted now, if it may not; and, for the documentation, when. */
   deleteBlocker?: { when: string; check(uid: string, context: RelayContext): ApiError | undefined };
+}
+
+/** What a view carries besides the config; a body copied from GET may send them back. */
+const VIEW_ONLY_FIELDS = ['provenance', 'createdAt', 'updatedAt', 'usedBy', 'hooks'];
+
+/** The body without the fields only views carry, so that strict validation sees the config alone. */
+function configPart(body: object): object {
+  return withoutViewFields(Object.fromEntries(Object.entries(body).filter(([key]) => !VIEW_ONLY_FIELDS.includes(key))));
+}
+
+function isObject(body: unknown): body is object {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
 }
 
 function versionFrom(request: FastifyRequest, body: unknown): number | undefined {
@@ -124,6 +137,13 @@ export function objectRoutes<T extends ServiceConfig | RuleConfig, View>(
         body: spec.schema,
         response: { 201: spec.viewSchema, ...errorResponses(400, 409, 503) },
       },
+      preValidation: async (request) => {
+        if (isObject(request.body)) {
+          const { version, ...config } = configPart(request.body) as { version?: unknown };
+          void version;
+          request.body = config as typeof request.body;
+        }
+      },
     },
     async (request, reply) => {
       const config = request.body as T;
@@ -162,9 +182,12 @@ export function objectRoutes<T extends ServiceConfig | RuleConfig, View>(
           });
         }
         const body = request.body;
-        if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+        if (isObject(body)) {
           const uidOfBody = (body as { uid?: unknown }).uid ?? uid;
-          request.body = { ...spec.keepSecrets(body, current.config), uid: uidOfBody } as typeof request.body;
+          request.body = {
+            ...configPart(spec.keepSecrets(body, current.config)),
+            uid: uidOfBody,
+          } as typeof request.body;
         }
       },
     },

@@ -2,7 +2,7 @@
 import { relayStatusSchema, reloadResultSchema } from '../../../core/api';
 import type { RelayContext } from '../../context';
 import { ProvisioningError } from '../../provisioning/load';
-import { ApiError } from '../errors';
+import { ApiError, languageOf } from '../errors';
 import { errorResponses, type AdminApi } from './schemas';
 
 const startedAt = Date.now();
@@ -17,7 +17,7 @@ export function systemRoutes(app: AdminApi, context: RelayContext) {
         response: { 200: relayStatusSchema, ...errorResponses() },
       },
     },
-    async () => {
+    async (request) => {
       let storageOk = true;
       try {
         await context.storage.ping();
@@ -37,6 +37,11 @@ export function systemRoutes(app: AdminApi, context: RelayContext) {
         },
         wecomApiBase: context.settings.apiBase,
         egressIp: context.client.lastEgressIp ?? null,
+        provisioningRefused: context.refusedReload && {
+          at: new Date(context.refusedReload.at).toISOString(),
+          problems: context.refusedReload.error.problemsIn(languageOf(request)),
+        },
+        egressProxy: { url: context.egress.proxy, source: context.egress.source },
         provisioning: context.settings.provisioning ?? null,
         services: context.catalog.services.size,
         rules: context.catalog.rules.size,
@@ -53,7 +58,7 @@ export function systemRoutes(app: AdminApi, context: RelayContext) {
         response: { 200: reloadResultSchema, ...errorResponses(400, 409, 503) },
       },
     },
-    async () => {
+    async (request) => {
       if (!context.settings.provisioning) {
         throw new ApiError(409, {
           en: 'the relay was started without --provisioning; there is nothing to reload',
@@ -64,14 +69,15 @@ export function systemRoutes(app: AdminApi, context: RelayContext) {
         return { ok: true as const, ...(await context.reloadProvisioning()) };
       } catch (error) {
         if (error instanceof ProvisioningError) {
-          const summary = error.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+          const summary = (problems: Array<{ path: string; message: string }>) =>
+            problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
           throw new ApiError(
             400,
             {
-              en: `provisioning refused, nothing changed: ${summary}`,
-              'zh-CN': `配置文件有误，未做任何修改：${summary}`,
+              en: `provisioning refused, nothing changed: ${summary(error.problemsIn('en'))}`,
+              'zh-CN': `配置文件有误，未做任何修改：${summary(error.problemsIn('zh-CN'))}`,
             },
-            error.problems
+            error.problemsIn(languageOf(request))
           );
         }
         throw error;

@@ -83,6 +83,28 @@ export function keepServiceSecrets(body: Json, current: ServiceConfig | undefine
   return { ...body, robots, app };
 }
 
+/** The read-only fields a view carries (destination, webhookUrlSet, secretSet), dropped before strict validation. */
+export function withoutViewFields(body: Json): Json {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return body;
+  }
+  const strip = (value: unknown, fields: string[]) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).filter(([key]) => !fields.includes(key)))
+      : value;
+  const result: Json = { ...body };
+  if (Array.isArray(body.robots)) {
+    result.robots = body.robots.map((robot: unknown) => strip(robot, ['destination', 'webhookUrlSet']));
+  }
+  if ('app' in body) {
+    result.app = strip(body.app, ['destination', 'secretSet']);
+  }
+  if ('hmac' in body) {
+    result.hmac = strip(body.hmac, ['secretSet']);
+  }
+  return result;
+}
+
 export function keepRuleSecrets(body: Json, current: RuleConfig | undefined): Json {
   if (
     !current?.hmac ||
