@@ -14,7 +14,7 @@ const uid = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'uid: letters, digits, "-", "_" and "." only' });
 
-/** WeCom userids (账号): letters, digits, "-", "_", "." and "@", 1–64 bytes (wecom-api.md §4). */
+/** WeCom userids (账号): letters, digits, "-", "_", "." and "@", 1–64 bytes. */
 const userid = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { message: 'not a WeCom userid (账号)' });
 const MOBILE = /^\+?[0-9-]{5,20}$/;
 const mobile = z.string().regex(MOBILE, { message: 'not a mobile number' });
@@ -169,7 +169,7 @@ export const ruleSchema = z.strictObject({
       allowSeverities: z.array(z.string().min(1).max(64)).max(20).default(['critical']),
     })
     .optional(),
-  /** HMAC signing as Grafana's webhook contact point does it (grafana.md §2.4). */
+  /** HMAC signing as Grafana's webhook contact point does it. */
   hmac: z
     .strictObject({
       secret: z.string().min(1).max(1024),

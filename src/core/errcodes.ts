@@ -1,5 +1,5 @@
 /**
- * What the relay knows about WeCom errcodes (wecom-api.md §1.3, §2.5): how a delivery reacts to
+ * What the relay knows about WeCom errcodes: how a delivery reacts to
  * each one, and what an admin should do about it. Isomorphic: the plugin shows the same hints.
  */
 
@@ -18,7 +18,7 @@ const PERMANENT = new Set([
 
 /**
  * How a delivery reacts to a non-zero errcode: -1, 45009 and 45033 are retried. Unknown codes are retried with backoff rather than
- * dropped: wecom-api.md §1.3 advises backing off on any code not known to be permanent, and a
+ * dropped: WeCom advises backing off on any code not known to be permanent, and a
  * delivery that keeps failing still ends as `failed` after its max age, visible to the admin.
  */
 export function errcodeAction(errcode: number): ErrcodeAction {

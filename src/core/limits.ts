@@ -1,4 +1,4 @@
-/** WeCom's documented content limits, in UTF-8 bytes (wecom-api.md §1.2, §2.2). */
+/** WeCom's documented content limits, in UTF-8 bytes (robot message and app message APIs). */
 export const LIMITS = {
   robotMarkdown: 4096,
   robotText: 2048,
