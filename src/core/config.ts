@@ -34,7 +34,9 @@ export const appSchema = z
     corpId: z
       .string()
       .trim()
-      .regex(/^w[wx][0-9a-f]{16}$/i, { message: 'not a WeCom corpId (企业ID): ww or wx and 16 hex digits, as 我的企业 shows it' }),
+      .regex(/^w[wx][0-9a-f]{16}$/i, {
+        message: 'not a WeCom corpId (企业ID): ww or wx and 16 hex digits, as 我的企业 shows it',
+      }),
     /** AgentId */
     agentId: z.coerce.number({ message: 'AgentId must be a number (应用管理 → 自建应用)' }).int().positive(),
     /** Secret: never returned by the API. */

@@ -14,7 +14,7 @@ export const LIMITS = {
   totagBatch: 100,
 } as const;
 
-/** Per-destination send budgets (wecom-api.md §1.1, §2.4). */
+/** Per-destination send budgets. */
 export const RATE_LIMITS = {
   robotPerMinute: 20,
   appRecipientPerMinute: 30,

@@ -1,4 +1,4 @@
-/** The message bodies the relay posts to WeCom (wecom-api.md §1.2, §2.2). */
+/** The message bodies the relay posts to WeCom. */
 
 export interface RobotMarkdownBody {
   msgtype: 'markdown';

@@ -162,7 +162,7 @@ function alertOf(raw: unknown, index: number, source: AlertSource, externalURL: 
 const TEST_GROUP_KEY = /^[^{]+-[0-9a-f]{16}-\d+$/;
 
 /**
- * Grafana's contact point "Test" posts one alert named TestAlert (grafana.md §3); no header marks
+ * Grafana's contact point "Test" posts one alert named TestAlert; no header marks
  * it, so it is recognised by its shape.
  */
 function isGrafanaTest(alerts: Alert[], groupKey: string): boolean {

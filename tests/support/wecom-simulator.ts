@@ -1,6 +1,6 @@
 /**
  * A WeCom (企业微信) API simulator: a real HTTP server on 127.0.0.1 that plays the group-robot
- * webhook, gettoken and app message/send strictly as wecom-api.md describes them, for integration
+ * webhook, gettoken and app message/send strictly as WeCom documents them, for integration
  * tests and benchmarks. Errors come back as HTTP 200 with an errcode, like WeCom. Limits WeCom
  * enforces silently (per-recipient app limits) drop the message and record the drop, so a test can
  * assert there were none.
@@ -26,7 +26,7 @@ export interface SimulatorOptions {
 }
 
 /**
- * API calls from an untrusted IP get 60020. wecom-api.md §3 infers that gettoken still works and
+ * API calls from an untrusted IP get 60020. gettoken is assumed to still work and
  * message/send fails ('send', the default); 'all' refuses gettoken too. Robots are never affected.
  */
 export interface TrustedIpMode {
@@ -135,7 +135,7 @@ export async function startWecomSimulator(options: SimulatorOptions = {}): Promi
   return simulator;
 }
 
-// ───────────────────────────── WeCom's rules (wecom-api.md) ─────────────────────────────
+// ───────────────────────────── WeCom's rules ─────────────────────────────
 
 const ROBOT_PER_MINUTE = 20;
 const RECIPIENT_PER_MINUTE = 30;
@@ -385,7 +385,7 @@ class Simulator implements WecomSimulator {
     return { json: { errcode, errmsg } };
   }
 
-  // ───────────────────────────── Robot webhook (wecom-api.md §1) ─────────────────────────────
+  // ───────────────────────────── Robot webhook ─────────────────────────────
 
   private robot(request: Request): Record<string, unknown> {
     requirePost(request);
@@ -416,7 +416,7 @@ class Simulator implements WecomSimulator {
     return {};
   }
 
-  // ───────────────────────────── gettoken (wecom-api.md §2.1) ─────────────────────────────
+  // ───────────────────────────── gettoken ─────────────────────────────
 
   private token(request: Request): Record<string, unknown> {
     const corpId = request.url.searchParams.get('corpid') ?? '';
@@ -445,7 +445,7 @@ class Simulator implements WecomSimulator {
     return { access_token: accessToken, expires_in: this.tokenExpiresInSec };
   }
 
-  // ───────────────────────────── App message/send (wecom-api.md §2.2–2.5) ─────────────────────────────
+  // ───────────────────────────── App message/send ─────────────────────────────
 
   private appMessage(request: Request): Record<string, unknown> {
     requirePost(request);
@@ -607,7 +607,7 @@ function appContentCheck(body: Record<string, unknown>): string {
   if (typeof content !== 'string' || content === '') {
     throw new WecomError(44004, 'empty content');
   }
-  // Sources disagree on what happens above 2048 bytes (wecom-api.md §7); failing loudly shows the bug.
+  // Sources disagree on what happens above 2048 bytes; failing loudly shows the bug.
   if (utf8Bytes(content) > APP_CONTENT_BYTES) {
     throw msgtype === 'text'
       ? new WecomError(45002, 'content size out of limit')

@@ -1,6 +1,6 @@
 const BASE_MS = 1_000;
 const MAX_MS = 5 * 60_000;
-/** WeCom blocks a throttled robot or app for the rest of its minute (wecom-api.md §2.4). */
+/** WeCom blocks a throttled robot or app for the rest of its minute. */
 const RATE_LIMITED_MS = 60_000;
 
 /** Exponential backoff with jitter (50–100 % of the step), so that queues do not retry in lockstep. */

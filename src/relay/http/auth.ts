@@ -29,7 +29,7 @@ export function hasToken(request: FastifyRequest, expected: string): boolean {
 const MAX_CLOCK_SKEW_S = 5 * 60;
 
 /**
- * Verifies Grafana's webhook signature (grafana.md §2.4): lowercase hex HMAC-SHA256 over the raw
+ * Verifies Grafana's webhook signature: lowercase hex HMAC-SHA256 over the raw
  * body, or over "<unix seconds>:<raw body>" when a timestamp header is configured. Returns the
  * problem, or null when the signature holds.
  */

@@ -9,7 +9,7 @@ export class ExpandError extends Error {
 }
 
 /**
- * Grafana's provisioning expansion (grafana.md §4.3): `$__env{NAME}`, `$__file{path}`, `$NAME` and
+ * Grafana's provisioning expansion: `$__env{NAME}`, `$__file{path}`, `$NAME` and
  * `${NAME}` expand; `$$` is a literal `$`. Unlike Grafana, an unset variable is an error rather
  * than an empty string: an empty robot key or secret would only fail later, at send time.
  */

@@ -1,7 +1,7 @@
 /**
  * The WeCom HTTP client the delivery worker uses: robot webhooks and app messages. It turns every
  * reply into a SendOutcome whose `action` tells the worker what to do next; errcode drives it,
- * never the HTTP status alone (design.md §Delivery semantics). Robot keys, secrets and tokens
+ * never the HTTP status alone. Robot keys, secrets and tokens
  * never appear in an outcome: URLs are shown redacted and WeCom's errmsg is scrubbed.
  */
 import { egressIpFromErrmsg, errcodeAction, errcodeHint, type ErrcodeAction } from '../../core/errcodes';

@@ -1,8 +1,8 @@
 /**
  * The access_token cache for app messages: one token per (corpId, agentId) and secret, kept until
  * `expires_in` minus a margin, fetched single-flight, and a credential WeCom refused is remembered
- * for a while so a burst of sends cannot hammer gettoken (wrong secrets get the IP banned for 1 h,
- * wecom-api.md §2.1). How a token is fetched is the caller's business.
+ * for a while so a burst of sends cannot hammer gettoken (wrong secrets get the IP banned for 1 h),
+ * as WeCom warns. How a token is fetched is the caller's business.
  */
 import { createHash } from 'node:crypto';
 
