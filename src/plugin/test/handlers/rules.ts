@@ -7,6 +7,7 @@ import { validate, type Problem } from '../../../core/validation';
 import { RELAY_PROXY_URL } from '../../constants';
 import { messageKindsOf, renderPreview, type PreviewSample } from '../../pages/Rules/preview/renderPreview';
 import type { ResourceHandler } from '../backendSrv';
+import { invalid, refusedChange, relayError } from './relayAnswers';
 
 export interface StoredRule {
   config: RuleConfig;
@@ -25,15 +26,6 @@ export interface RulesHandlerOptions {
 
 const PATH = new RegExp(`^${RELAY_PROXY_URL}/rules(?:/([^/]+))?(?:/(preview|contact-point))?$`);
 const TIME = '2026-12-01T08:00:00.000Z';
-
-function error(status: number, message: string, problems?: Problem[]) {
-  return {
-    error: { status, data: { statusCode: status, error: 'Error', message, ...(problems ? { problems } : {}) } },
-  };
-}
-
-const invalid = (problems: Problem[]) =>
-  error(400, `invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
 
 /**
  * The relay's /rules endpoints over an in-memory catalog, as the relay answers them: core's schema
@@ -131,7 +123,7 @@ export function rulesHandler(options: RulesHandlerOptions = {}) {
     const uid = match[1] && decodeURIComponent(match[1]);
     const action = match[2];
     if (method !== 'GET' && grafanaConfig.bootData.user.orgRole === 'Viewer') {
-      return error(403, 'Forbidden');
+      return relayError(403, 'Forbidden');
     }
     if (!uid) {
       if (method === 'GET') {
@@ -142,7 +134,7 @@ export function rulesHandler(options: RulesHandlerOptions = {}) {
         return invalid(config);
       }
       if (stored.has(config.uid)) {
-        return error(409, `rule "${config.uid}" already exists; PUT /rules/${config.uid} changes it`);
+        return relayError(409, `rule "${config.uid}" already exists; PUT /rules/${config.uid} changes it`);
       }
       const entry: StoredRule = { config, provenance: 'api', version: 1 };
       stored.set(config.uid, entry);
@@ -150,7 +142,7 @@ export function rulesHandler(options: RulesHandlerOptions = {}) {
     }
     const current = stored.get(uid);
     if (!current) {
-      return error(404, `no rule "${uid}"`);
+      return relayError(404, `no rule "${uid}"`);
     }
     if (action === 'preview') {
       return { data: preview(current.config, (request.data?.sample ?? 'firing') as PreviewSample) };
@@ -164,15 +156,9 @@ export function rulesHandler(options: RulesHandlerOptions = {}) {
     if (method === 'GET') {
       return { data: view(current) };
     }
-    if (current.provenance === 'file') {
-      return error(
-        409,
-        `rule "${uid}" is provisioned from a file (provenance: file); change the file and reload instead`
-      );
-    }
-    const version = Number(String(request.headers?.['If-Match'] ?? '').replace(/\D/g, ''));
-    if (version !== current.version) {
-      return error(409, `rule "${uid}" was changed by someone else (now version ${current.version})`);
+    const refusal = refusedChange('rule', uid, current, request);
+    if (refusal) {
+      return refusal;
     }
     if (method === 'DELETE') {
       stored.delete(uid);

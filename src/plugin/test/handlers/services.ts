@@ -4,6 +4,7 @@ import { DEFAULT_API_BASE, robotKeyOf, serviceSchema, type ServiceConfig } from 
 import { serviceProblems, validate } from '../../../core/validation';
 import { RELAY_PROXY_URL } from '../../constants';
 import type { ResourceHandler } from '../backendSrv';
+import { invalid, refusedChange, relayError } from './relayAnswers';
 
 export interface StoredService {
   config: ServiceConfig;
@@ -26,12 +27,6 @@ const TIME = '2026-12-01T08:00:00.000Z';
 
 const robotDestination = (key: string) => `robot:${key.slice(-4)}`;
 const appDestination = (app: { corpId: string; agentId: number }) => `app:${app.corpId}:${app.agentId}`;
-
-function error(status: number, message: string, problems?: Array<{ path: string; message: string }>) {
-  return {
-    error: { status, data: { statusCode: status, error: 'Error', message, ...(problems ? { problems } : {}) } },
-  };
-}
 
 function parse(body: unknown): ServiceConfig | { problems: Array<{ path: string; message: string }> } {
   const result = validate(serviceSchema, body);
@@ -130,21 +125,17 @@ export function servicesHandler(options: ServicesHandlerOptions = {}) {
       }
       const config = parse(request.data);
       if ('problems' in config) {
-        return error(
-          400,
-          `invalid: ${config.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-          config.problems
-        );
+        return invalid(config.problems);
       }
       if (stored.has(config.uid)) {
-        return error(409, `service "${config.uid}" already exists`);
+        return relayError(409, `service "${config.uid}" already exists`);
       }
       const entry = { config, provenance: 'api' as const, version: 1, usedBy: [] };
       stored.set(config.uid, entry);
       return { status: 201, data: view(entry) };
     }
     if (!current) {
-      return error(404, `no service "${uid}"`);
+      return relayError(404, `no service "${uid}"`);
     }
     if (match[2]) {
       tests.push({ uid, destination: request.data?.destination });
@@ -165,19 +156,13 @@ export function servicesHandler(options: ServicesHandlerOptions = {}) {
     if (method === 'GET') {
       return { data: view(current) };
     }
-    if (current.provenance === 'file') {
-      return error(
-        409,
-        `service "${uid}" is provisioned from a file (provenance: file); change the file and reload instead`
-      );
-    }
-    const version = Number(String(request.headers?.['If-Match'] ?? '').replace(/\D/g, ''));
-    if (version !== current.version) {
-      return error(409, `service "${uid}" was changed by someone else (now version ${current.version})`);
+    const refusal = refusedChange('service', uid, current, request);
+    if (refusal) {
+      return refusal;
     }
     if (method === 'DELETE') {
       if (current.usedBy.length > 0) {
-        return error(
+        return relayError(
           409,
           `service "${uid}" is used by rule(s) ${current.usedBy.join(', ')}; remove it from them first`
         );
@@ -187,11 +172,7 @@ export function servicesHandler(options: ServicesHandlerOptions = {}) {
     }
     const config = parse(withKeptSecrets({ ...request.data, uid: request.data?.uid ?? uid }, current.config));
     if ('problems' in config) {
-      return error(
-        400,
-        `invalid: ${config.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-        config.problems
-      );
+      return invalid(config.problems);
     }
     const entry = { ...current, config, version: current.version + 1 };
     stored.set(uid, entry);
