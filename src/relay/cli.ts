@@ -1,31 +1,12 @@
 /** The `wecom-relay` command: serve, validate, send-test. */
-import { parseArgs } from 'node:util';
+import { commandHelp, envTwin, GENERAL_HELP, parseCommandLine, UsageError } from './cli-flags';
+import { sendTestFromCli } from './cli-send-test';
+import { localeLanguage } from './locale';
 import { createLogger } from './logger';
 import { loadProvisioning, ProvisioningError } from './provisioning/load';
 import { startRelay } from './relay';
 import { resolveSettings, type Flags } from './settings';
-import { sendTestFromCli } from './cli-send-test';
-
-const USAGE = `Usage:
-  wecom-relay serve     [--port 8686] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…]
-                        [--provisioning DIR] [--wecom-api-base https://qyapi.weixin.qq.com]
-  wecom-relay validate  --provisioning DIR
-  wecom-relay send-test --service UID [--data-dir ./data]
-
-Every flag has an env twin: WECOM_RELAY_PORT, _HOST, _DATA_DIR, _DATABASE_URL, _PROVISIONING, _API_BASE.
-Secrets by env only: WECOM_RELAY_ADMIN_TOKEN, WECOM_RELAY_INGEST_TOKEN, WECOM_RELAY_SECRET_KEY
-(generated once into the data dir when unset).`;
-
-const OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'data-dir': { type: 'string' },
-  'database-url': { type: 'string' },
-  provisioning: { type: 'string' },
-  'wecom-api-base': { type: 'string' },
-  service: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+import { VERSION } from './version';
 
 async function serve(flags: Flags): Promise<void> {
   const settings = resolveSettings(flags);
@@ -67,18 +48,22 @@ async function serve(flags: Flags): Promise<void> {
 function validate(flags: Flags): number {
   const settings = resolveSettings(flags);
   if (!settings.provisioning) {
-    console.error('validate needs --provisioning DIR (or WECOM_RELAY_PROVISIONING)');
+    console.error(`validate needs --provisioning DIR (or ${envTwin('provisioning')})`);
     return 2;
   }
+  const language = localeLanguage();
   try {
     const result = loadProvisioning(settings.provisioning, settings.apiBase);
+    const [files, services, rules] = [result.files.length, result.services.length, result.rules.length];
     console.log(
-      `ok: ${result.files.length} file(s), ${result.services.length} service(s), ${result.rules.length} rule(s)`
+      language === 'zh-CN'
+        ? `正确：${files} 个文件，${services} 个通知服务，${rules} 条通知规则`
+        : `ok: ${files} file(s), ${services} service(s), ${rules} rule(s)`
     );
     return 0;
   } catch (error) {
     if (error instanceof ProvisioningError) {
-      for (const problem of error.problems) {
+      for (const problem of error.problemsIn(language)) {
         console.error(`${problem.path}: ${problem.message}`);
       }
       return 1;
@@ -88,13 +73,29 @@ function validate(flags: Flags): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  const [command] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return command || values.help ? 0 : 2;
+  if (argv.length === 0) {
+    console.error(GENERAL_HELP);
+    return 2;
   }
-  const flags: Flags = values;
+  let invocation: ReturnType<typeof parseCommandLine>;
+  try {
+    invocation = parseCommandLine(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`wecom-relay: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (invocation.kind === 'version') {
+    console.log(VERSION);
+    return 0;
+  }
+  if (invocation.kind === 'help') {
+    console.log(invocation.command ? commandHelp(invocation.command) : GENERAL_HELP);
+    return 0;
+  }
+  const { command, flags } = invocation;
   switch (command) {
     case 'serve':
       await serve(flags);
@@ -102,10 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate':
       return validate(flags);
     case 'send-test':
-      return sendTestFromCli(flags, values.service);
-    default:
-      console.error(`unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+      return sendTestFromCli(flags, flags.service);
   }
 }
 

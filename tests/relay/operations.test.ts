@@ -3,7 +3,6 @@
  * the promise that no secret is ever returned, logged or stored in plaintext.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,37 +21,16 @@ import {
   writeProvisioning,
   type Harness,
 } from '../support/relay-harness';
+import { runCli } from '../support/cli';
 import { spawnRelay, type RelayProcess } from '../support/relay-process';
 import { startWecomSimulator, type WecomSimulator } from '../support/wecom-simulator';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const TOKENS = {
   WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
   WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
   WECOM_RELAY_SECRET_KEY: SECRET_KEY,
 };
 const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `wecom-relay <args>` as a user runs it, in English unless LANG says otherwise. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/relay/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LANG: 'C', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -126,6 +104,80 @@ describe('wecom-relay validate', () => {
       );
     }
     assert.equal(result.stdout, '');
+  });
+
+  test('takes the API base serve uses, by flag or WECOM_RELAY_API_BASE; without it the robot URL is refused', async () => {
+    const dir = tempDir();
+    const wecom = await fakeWecom();
+    writeProvisioning(dir, defaultProvisioning(wecom));
+    const byEnv = await runCli(['validate', '--provisioning', dir], { WECOM_RELAY_API_BASE: wecom.baseUrl });
+    assert.equal(byEnv.code, 0, byEnv.stderr);
+    const byDefault = await runCli(['validate', '--provisioning', dir]);
+    assert.equal(byDefault.code, 1);
+    assert.match(
+      byDefault.stderr,
+      /^relay\.yaml: services\[0\]\.robots\[0\]\.webhookUrl: must be https:\/\/qyapi\.weixin\.qq\.com\/cgi-bin\/webhook\/send\?key=…/m
+    );
+  });
+
+  test('a rule naming a missing service fails with the message serve stops with', async () => {
+    const dataDir = tempDir();
+    const dir = path.join(dataDir, 'provisioning');
+    const wecom = await fakeWecom();
+    writeProvisioning(dir, defaultProvisioning(wecom, { services: ['ops', 'missing'] }));
+    const flags = ['--provisioning', dir, '--wecom-api-base', wecom.baseUrl];
+    const validated = await runCli(['validate', ...flags]);
+    const served = await runCli(
+      ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...flags],
+      TOKENS
+    );
+    assert.equal(validated.code, 1);
+    assert.equal(served.code, 1);
+    const problem = 'relay.yaml: rules[0].services[1]: no service "missing"';
+    assert.equal(validated.stderr.trim(), problem);
+    assert.ok(
+      served.stderr.split('\n').some((line) => line.trim() === problem),
+      served.stderr
+    );
+  });
+
+  test('speaks Chinese when the locale is zh_*: the summary and every problem', async () => {
+    const good = tempDir();
+    const wecom = await fakeWecom();
+    writeProvisioning(good, defaultProvisioning(wecom));
+    const zh = { LANG: 'zh_CN.UTF-8' };
+    const ok = await runCli(['validate', '--provisioning', good, '--wecom-api-base', wecom.baseUrl], zh);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.trim(), '正确：1 个文件，1 个通知服务，1 条通知规则');
+
+    const bad = tempDir();
+    writeProvisioning(bad, { apiVersion: 1, servces: [] }, 'typo.yaml');
+    writeProvisioning(bad, {
+      apiVersion: 1,
+      services: [
+        { uid: 'ops', name: '运维', app: { corpId: 'notacorp', agentId: 'abc', secret: 's', accounts: ['zhangsan'] } },
+      ],
+      rules: [{ uid: 'r', name: 'r', services: ['ops'], sendResolve: false }],
+    });
+    const chinese = await runCli(['validate', '--provisioning', bad], { LC_ALL: 'zh_CN.UTF-8' });
+    assert.equal(chinese.code, 1);
+    const lines = chinese.stderr.trim().split('\n');
+    assert.ok(lines.length >= 4, chinese.stderr);
+    assert.ok(
+      lines.some((line) => /^typo\.yaml: servces: 未知字段 "servces"，是否应为 "services"？$/.test(line)),
+      chinese.stderr
+    );
+    assert.ok(
+      lines.some((line) => /sendResolve: 未知字段 "sendResolve"，是否应为 "sendResolved"？$/.test(line)),
+      chinese.stderr
+    );
+    for (const line of lines) {
+      const message = line.slice(line.lastIndexOf(': ') + 2);
+      assert.match(message, /[\u4e00-\u9fff]/, `a Chinese message: ${line}`);
+      assert.doesNotMatch(message, /\b(expected|received|must|unknown|not a)\b/, `no English left: ${line}`);
+    }
+    const english = await runCli(['validate', '--provisioning', bad]);
+    assert.match(english.stderr, /unknown field "servces"; did you mean "services"\?/);
   });
 
   test('names a missing folder, and asks for --provisioning when there is none', async () => {
@@ -216,7 +268,10 @@ describe('wecom-relay serve', () => {
       const entry = JSON.parse(relay.logs.find((line) => line.includes('provisioning reload refused'))!);
       assert.equal(entry.level, 50);
       assert.deepEqual(entry.problems, [
-        { path: 'relay.yaml: services[0].app.corpId', message: 'not a WeCom corpId (企业ID): ww or wx and 16 hex digits, as 我的企业 shows it' },
+        {
+          path: 'relay.yaml: services[0].app.corpId',
+          message: 'not a WeCom corpId (企业ID): ww or wx and 16 hex digits, as 我的企业 shows it',
+        },
       ]);
       assert.equal(await name(), '运维通知（改）', 'nothing changed');
       assert.equal((await fetch(`${relay.url}/healthz`)).status, 200, 'still serving');
@@ -301,6 +356,57 @@ describe('wecom-relay send-test', () => {
     const chinese = await sendTest('broken', { LANG: 'zh_CN.UTF-8' });
     assert.match(chinese.stdout, /机器人已被移出群聊/);
     assert.match(chinese.stdout, /可见范围/);
+  });
+
+  test('says plainly which recipients WeCom refused in a partial delivery, with the hint, and exits 1', async () => {
+    const created = await admin(h.relay.url, 'POST', '/services', {
+      uid: 'partly',
+      name: '部分送达',
+      app: { ...APP, accounts: ['zhangsan', 'nobody'] },
+    });
+    assert.equal(created.status, 201, created.text);
+    const before = h.wecom.appMessages('zhangsan').length;
+    const english = await sendTest('partly');
+    assert.equal(english.code, 1);
+    const lines = english.stdout.trim().split('\n');
+    assert.equal(lines[0], 'app zhangsan|nobody: PARTLY DELIVERED, WeCom refused 1 recipient(s): nobody');
+    assert.match(
+      lines[1],
+      /^ {2}WeCom did not deliver to: nobody \(the other recipients got it\)\. Check that .*可见范围/
+    );
+    assert.equal(lines.length, 2, english.stdout);
+    assert.doesNotMatch(english.stdout, /FAILED|errcode 0|: ok/);
+    assert.equal(h.wecom.appMessages('zhangsan').length, before + 1, 'zhangsan got it');
+
+    const chinese = await sendTest('partly', { LANG: 'zh_CN.UTF-8' });
+    assert.match(
+      chinese.stdout,
+      /^app zhangsan\|nobody: 部分送达，企业微信拒收 1 个接收人：nobody\n {2}企业微信未送达：nobody/
+    );
+  });
+
+  test('takes WECOM_RELAY_API_BASE; without an API base the robots are named as not sent, not left out', async () => {
+    const robotOnly = await admin(h.relay.url, 'POST', '/services', {
+      uid: 'robot-only',
+      name: '仅群机器人',
+      robots: [{ groups: '值班群', webhookUrl: h.wecom.robotUrl(ROBOT_KEY) }],
+    });
+    assert.equal(robotOnly.status, 201, robotOnly.text);
+    const flags = ['send-test', '--service', 'robot-only', '--data-dir', h.dataDir];
+    const before = h.wecom.robotMessages(ROBOT_KEY).length;
+    const byEnv = await runCli(flags, { ...TOKENS, WECOM_RELAY_API_BASE: h.wecom.baseUrl });
+    assert.equal(byEnv.code, 0, byEnv.stdout + byEnv.stderr);
+    assert.equal(byEnv.stdout.trim(), 'robot 值班群: ok');
+    assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, before + 1);
+
+    const withoutBase = await runCli(flags, TOKENS);
+    assert.equal(withoutBase.code, 1);
+    assert.deepEqual(withoutBase.stdout.trim().split('\n'), [
+      'robot 值班群: NOT SENT',
+      "  must be https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=… (the relay's WeCom API base)",
+      '  pass the --wecom-api-base (WECOM_RELAY_API_BASE) the relay serves with',
+    ]);
+    assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, before + 1, 'nothing sent');
   });
 
   test("without the relay's data key or database, says what is missing and leaves the data dir alone", async () => {
@@ -470,7 +576,12 @@ describe('secrets', () => {
     };
     try {
       h.wecom.addRobot(otherKey);
-      h.wecom.addApp({ corpId: 'ww00000000000000a2', agentId: 1000005, secret: otherAppSecret, visibleUsers: ['wangwu'] });
+      h.wecom.addApp({
+        corpId: 'ww00000000000000a2',
+        agentId: 1000005,
+        secret: otherAppSecret,
+        visibleUsers: ['wangwu'],
+      });
       const service = {
         uid: 'scan-service',
         name: '扫描服务',
