@@ -3,7 +3,8 @@
 # The WeCom Relay (Node service). Build:   docker build -t wecom-relay .
 # Run:   docker run -p 8686:8686 -v wecom-relay-data:/data \
 #          -e WECOM_RELAY_ADMIN_TOKEN=… -e WECOM_RELAY_INGEST_TOKEN=… -e WECOM_RELAY_SECRET_KEY=… wecom-relay
-# Provisioning files (YAML) go to /etc/wecom-relay; the SQLite database and generated secrets to /data.
+# Provisioning files (YAML) go to /etc/wecom-relay (WECOM_RELAY_PROVISIONING); the SQLite database
+# and generated secrets to the /data volume (WECOM_RELAY_DATA_DIR).
 
 ARG NODE_VERSION=22
 
@@ -35,9 +36,13 @@ RUN npm run build:relay \
 # ---- runtime: production dependencies and the bundle only, as a non-root user ----
 FROM node:${NODE_VERSION}-bookworm-slim
 
+# Set for every command in the container, not only the CMD: `docker compose exec wecom-relay
+# wecom-relay send-test --service ops` reads the same data dir and provisioning as `serve`.
 ENV NODE_ENV=production \
   WECOM_RELAY_HOST=0.0.0.0 \
-  WECOM_RELAY_PORT=8686
+  WECOM_RELAY_PORT=8686 \
+  WECOM_RELAY_DATA_DIR=/data \
+  WECOM_RELAY_PROVISIONING=/etc/wecom-relay
 
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
@@ -46,9 +51,12 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist-relay ./dist-relay
 COPY LICENSE ./LICENSE
 
-# The image's `node` user (uid 1000) owns the data dir; /etc/wecom-relay is for read-only mounts.
+# The image's `node` user (uid 1000) owns the data dir, so a new named volume mounted there is
+# writable by it (Docker copies the owner into an empty volume); /etc/wecom-relay is for
+# read-only mounts.
 RUN mkdir -p /data /etc/wecom-relay \
   && chown node:node /data \
+  && chmod 0700 /data \
   && ln -s /app/bin/wecom-relay.cjs /usr/local/bin/wecom-relay
 USER node
 
@@ -59,4 +67,4 @@ EXPOSE 8686
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WECOM_RELAY_PORT || 8686) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["node", "dist-relay/cli.cjs", "serve", "--data-dir", "/data", "--provisioning", "/etc/wecom-relay"]
+CMD ["node", "dist-relay/cli.cjs", "serve"]

@@ -4,7 +4,12 @@
 // - the files and folders the compose file and the Dockerfile refer to exist;
 // - every variable the compose file and the provisioning files expand is set where they expand it
 //   (Grafana's environment, the relay's environment) and documented in .env.example;
-// - Grafana's contact point and plugin settings point at the relay service and at a relay rule.
+// - Grafana's contact point and plugin settings point at the relay service and at a relay rule,
+//   and a provisioned notification policy routes alerts to each relay contact point;
+// - the image sets its data dir and provisioning folder for every command (not only the CMD), the
+//   data dir is a volume owned by the runtime user, and compose mounts them where the image reads;
+// - compose requires no variable that nothing uses (a robot-only setup needs no app secret);
+// - every value in .env.example is a marked placeholder (REPLACE_ME_…), and the README says so.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -199,22 +204,63 @@ for (const match of dockerfile.matchAll(/^COPY\s+(?!--from)((?:--\S+\s+)*)(.+)$/
     }
   }
 }
-const cmdProvisioning = /--provisioning"?,?\s*"?([^\s",\]]+)/.exec(
-  dockerfile.split('\n').find((line) => line.startsWith('CMD')) ?? ''
-)?.[1];
-if (!cmdProvisioning) {
-  problem('Dockerfile', 'CMD does not pass --provisioning');
-} else if (relayMount && relayMount[1] !== cmdProvisioning) {
+/** ENV NAME=value pairs of the final stage (the runtime image). */
+const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+const imageEnv = new Map();
+for (const match of runtimeStage.matchAll(/^ENV\s+((?:[^\n]*\\\n)*[^\n]*)$/gm)) {
+  for (const pair of match[1].replaceAll('\\\n', ' ').matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g)) {
+    imageEnv.set(pair[1], pair[2].replace(/^"|"$/g, ''));
+  }
+}
+const imageDataDir = imageEnv.get('WECOM_RELAY_DATA_DIR');
+const imageProvisioning = imageEnv.get('WECOM_RELAY_PROVISIONING');
+if (!imageDataDir || !imageProvisioning) {
+  problem(
+    'Dockerfile',
+    'the runtime stage must set ENV WECOM_RELAY_DATA_DIR and WECOM_RELAY_PROVISIONING, so that every command run in the container (send-test, validate) reads what serve reads'
+  );
+}
+if (/--data-dir|--provisioning/.test(runtimeStage.split('\n').find((line) => line.startsWith('CMD')) ?? '')) {
+  problem('Dockerfile', 'CMD must not pass --data-dir or --provisioning: the ENV sets them for every command');
+}
+if (imageDataDir) {
+  const volumes = [...runtimeStage.matchAll(/^VOLUME\s+(.+)$/gm)].flatMap((match) =>
+    match[1].trim().startsWith('[') ? JSON.parse(match[1]) : match[1].trim().split(/\s+/)
+  );
+  if (!volumes.includes(imageDataDir)) {
+    problem('Dockerfile', `the data dir ${imageDataDir} must be a declared VOLUME`);
+  }
+  const user = /^USER\s+(\S+)/m.exec(runtimeStage)?.[1];
+  const beforeUser = runtimeStage.slice(0, runtimeStage.search(/^USER\s/m));
+  const owned = [...beforeUser.matchAll(/chown\s+(?:-R\s+)?([^:\s]+)(?::\S+)?\s+([^&\n\\]+)/g)].some(
+    ([, owner, paths]) => owner === user && paths.trim().split(/\s+/).includes(imageDataDir)
+  );
+  if (!user || !owned) {
+    problem(
+      'Dockerfile',
+      `the data dir ${imageDataDir} must be chowned to the runtime USER (${user ?? 'none'}) before USER`
+    );
+  }
+  const dataMount = relayMounts.find(([source]) => namedVolumes.has(source));
+  if (!dataMount) {
+    problem('docker-compose.yaml', `wecom-relay must mount a named volume at ${imageDataDir}`);
+  } else if (dataMount[1] !== imageDataDir) {
+    problem(
+      'docker-compose.yaml',
+      `wecom-relay mounts its data volume at ${dataMount[1]}, but the image uses ${imageDataDir}`
+    );
+  }
+}
+if (imageProvisioning && relayMount && relayMount[1] !== imageProvisioning) {
   problem(
     'docker-compose.yaml',
-    `wecom-relay mounts provisioning/relay at ${relayMount[1]}, but the image reads ${cmdProvisioning}`
+    `wecom-relay mounts provisioning/relay at ${relayMount[1]}, but the image reads ${imageProvisioning}`
   );
 }
 for (const [pattern, what] of [
   [/^EXPOSE\s+8686\b/m, 'EXPOSE 8686'],
   [/^HEALTHCHECK\b.*healthz/ms, 'a HEALTHCHECK on /healthz'],
   [/^USER\s+(?!root\b)\S+/m, 'a non-root USER'],
-  [/^VOLUME\s.*\/data/m, 'VOLUME /data'],
 ]) {
   if (!pattern.test(dockerfile)) {
     problem('Dockerfile', `expected ${what}`);
@@ -289,6 +335,87 @@ for (const [file, { value }] of Object.entries(provisioning)) {
         problem(where, 'sends no ingest token (authorization_credentials)');
       }
     }
+  }
+}
+
+// ---- compose requires only what is used ----
+for (const [serviceName, environment, isRelay] of [
+  ['grafana', services.grafana?.environment ?? {}, false],
+  ['wecom-relay', services['wecom-relay']?.environment ?? {}, true],
+]) {
+  const expanded = new Set(
+    Object.entries(provisioning)
+      .filter(([file]) => file.startsWith('provisioning/relay/') === isRelay)
+      .flatMap(([, { text }]) => [...expandedNames(text)])
+  );
+  for (const [name, value] of Object.entries(environment)) {
+    const required = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/.exec(String(value))?.[1];
+    if (!required) {
+      continue;
+    }
+    const readByRelay = isRelay && required.startsWith('WECOM_RELAY_');
+    if (!readByRelay && !expanded.has(required) && !expanded.has(name)) {
+      problem(
+        `docker-compose.yaml services.${serviceName}`,
+        `requires ${required}, which nothing active in its provisioning uses: make it optional (\${${required}:-})`
+      );
+    }
+  }
+}
+
+// ---- .env.example holds marked placeholders only ----
+for (const [index, line] of fs.readFileSync(path.resolve(root, '.env.example'), 'utf8').split('\n').entries()) {
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+  if (match && !match[2].trim().startsWith('REPLACE_ME_')) {
+    problem(
+      `.env.example:${index + 1}`,
+      `${match[1]}'s value must be a marked placeholder (REPLACE_ME_…), not a value that looks real`
+    );
+  }
+}
+const readme = exists('README.md') ? fs.readFileSync(path.resolve(root, 'README.md'), 'utf8') : '';
+const containersSection = /^## Containers\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+if (!containersSection.includes('REPLACE_ME')) {
+  problem('README.md', 'the Containers section must say to replace the REPLACE_ME_… placeholders');
+}
+
+// ---- a notification policy routes to every relay contact point ----
+const contactPointNames = new Set();
+const relayContactPoints = new Map();
+const policyReceivers = new Map();
+const collectReceivers = (route, file) => {
+  if (route?.receiver) {
+    policyReceivers.set(route.receiver, file);
+  }
+  for (const child of route?.routes ?? []) {
+    collectReceivers(child, file);
+  }
+};
+for (const [file, { value }] of Object.entries(provisioning)) {
+  if (file.startsWith('provisioning/relay/')) {
+    continue;
+  }
+  for (const contactPoint of value?.contactPoints ?? []) {
+    contactPointNames.add(contactPoint.name);
+    if ((contactPoint.receivers ?? []).some((receiver) => receiver.type === 'webhook')) {
+      relayContactPoints.set(contactPoint.name, file);
+    }
+  }
+  for (const policy of value?.policies ?? []) {
+    collectReceivers(policy, file);
+  }
+}
+for (const [name, file] of relayContactPoints) {
+  if (!policyReceivers.has(name)) {
+    problem(
+      file,
+      `no provisioned notification policy routes to contact point "${name}" (add policies: with receiver: ${name})`
+    );
+  }
+}
+for (const [name, file] of policyReceivers) {
+  if (!contactPointNames.has(name)) {
+    problem(file, `the notification policy routes to "${name}", which is not a provisioned contact point`);
   }
 }
 
