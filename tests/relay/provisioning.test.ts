@@ -113,6 +113,44 @@ describe('provisioning reload', () => {
     assert.match(refused.body.message, /^配置文件有误，未做任何修改：relay\.yaml: services\[0\]\.app\.corpId/);
   });
 
+  test('a file and the admin API refuse the same objects with the same words', async () => {
+    const service = {
+      uid: 'same',
+      name: '同一检查',
+      robots: [{ webhookUrl: `${h.wecom.baseUrl}/cgi-bin/webhook/send?key=k1` }],
+      app: { ...APP, corpId: 'notacorp', agentId: 'abc', accounts: ['zhangsan'] },
+      colour: 'red',
+    };
+    const rule = { uid: 'same-rule', name: '同一规则', services: ['ops', 'nope'], sendResolve: false };
+    for (const language of ['en', 'zh-CN']) {
+      writeFiles({ 'relay.yaml': { apiVersion: 1, services: [service] } });
+      const fromFile = await reload(language);
+      const fromApi = await h.admin('POST', '/services', { body: service, headers: { 'accept-language': language } });
+      assert.equal(fromFile.status, 400);
+      assert.equal(fromApi.status, 400);
+      const inFile = fromFile.body.problems.map((problem: { path: string; message: string }) => ({
+        path: problem.path.replace(/^relay\.yaml: services\[0\]\./, ''),
+        message: problem.message,
+      }));
+      assert.deepEqual(inFile, fromApi.body.problems, language);
+      assert.ok(inFile.length >= 3, JSON.stringify(inFile));
+
+      writeFiles({ 'relay.yaml': { ...defaultProvisioning(h.wecom), rules: [rule] } });
+      const ruleFromFile = await reload(language);
+      const ruleFromApi = await h.admin('POST', '/rules', { body: rule, headers: { 'accept-language': language } });
+      assert.equal(ruleFromFile.status, 400);
+      assert.equal(ruleFromApi.status, 400);
+      assert.deepEqual(
+        ruleFromFile.body.problems.map((problem: { path: string; message: string }) => ({
+          path: problem.path.replace(/^relay\.yaml: rules\[0\]\./, ''),
+          message: problem.message,
+        })),
+        ruleFromApi.body.problems,
+        language
+      );
+    }
+  });
+
   test('a rule naming an unknown service is refused at its file and path', async () => {
     writeFiles({ 'relay.yaml': defaultProvisioning(h.wecom, { services: ['ops', 'nope'] }) });
     const refused = await reload();

@@ -94,10 +94,7 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
           400,
           raw.length === 0
             ? { en: 'empty body: expected a JSON object', 'zh-CN': '请求体为空：应为 JSON 对象' }
-            : {
-                en: `body is not valid JSON: ${(error as Error).message}`,
-                'zh-CN': `请求体不是有效的 JSON：${(error as Error).message}`,
-              }
+            : invalidJson((error as Error).message)
         );
       }
       const now = new Date();
@@ -165,4 +162,16 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
       }
     });
   }
+}
+
+/** JSON.parse's own message is English; the Chinese one keeps only where the body went wrong. */
+function invalidJson(parserMessage: string): Record<Language, string> {
+  const position = /\bposition (\d+)/.exec(parserMessage)?.[1];
+  const where = position === undefined ? '' : `（第 ${Number(position) + 1} 个字符处）`;
+  return {
+    en: `body is not valid JSON: ${parserMessage}`,
+    'zh-CN': /Unexpected end of JSON input/.test(parserMessage)
+      ? '请求体不是有效的 JSON：内容不完整，在结束前中断'
+      : `请求体不是有效的 JSON${where}`,
+  };
 }
