@@ -20,6 +20,8 @@ import { invalidRecipientKind } from './wecom/recipients';
 import { VERSION } from './version';
 
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How .env.example marks the values a user must replace; a relay never runs with one. */
+const PLACEHOLDER = 'REPLACE_ME_';
 
 export interface Relay {
   context: RelayContext;
@@ -40,6 +42,11 @@ export function openStorage(settings: Settings): Storage {
 /** The three secrets: from env when set, else generated once into the data dir. */
 export function loadSecrets(settings: Settings, env: NodeJS.ProcessEnv, logger: Logger) {
   const read = (envName: string, file: string) => {
+    if (env[envName]?.trim().startsWith(PLACEHOLDER)) {
+      throw new Error(
+        `${envName} is still the ${PLACEHOLDER}… placeholder of .env.example: replace it with a secret of your own (e.g. openssl rand -base64 32)`
+      );
+    }
     const secret = secretFromEnvOrFile(env[envName], settings.dataDir, file);
     if (secret.created) {
       logger.info(

@@ -225,6 +225,19 @@ describe('wecom-relay serve', () => {
     assert.match(result.stderr, /relay\.yaml: rules\[0\]\.services\[1\]: no service "missing"/);
   });
 
+  test("refuses .env.example's placeholder tokens, naming the variable", async () => {
+    const dataDir = tempDir();
+    const result = await runCli(['serve', '--port', '0', '--data-dir', dataDir], {
+      ...TOKENS,
+      WECOM_RELAY_INGEST_TOKEN: 'REPLACE_ME_ingest_token',
+    });
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /WECOM_RELAY_INGEST_TOKEN is still the REPLACE_ME_… placeholder of \.env\.example: replace it/
+    );
+  });
+
   test('refuses a retention that is not a duration, naming the variable', async () => {
     const result = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], {
       ...TOKENS,
