@@ -56,15 +56,15 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
     });
     for (const result of results) {
       const status = result.ok ? 'ok' : `FAILED${result.errcode !== null ? ` errcode ${result.errcode}` : ''}`;
-      console.log(`${result.kind} ${result.label}: ${status}`);
+      process.stdout.write(`${result.kind} ${result.label}: ${status}\n`);
       if (!result.ok) {
-        console.log(`  ${result.errmsg}`);
+        process.stdout.write(`  ${result.errmsg}\n`);
         if (result.hint) {
-          console.log(`  ${result.hint[language]}`);
+          process.stdout.write(`  ${result.hint[language]}\n`);
         }
       }
       if (result.invalidRecipients.length > 0) {
-        console.log(`  not delivered to: ${result.invalidRecipients.join(', ')}`);
+        process.stdout.write(`  not delivered to: ${result.invalidRecipients.join(', ')}\n`);
       }
     }
     return results.every((result) => result.ok) ? 0 : 1;

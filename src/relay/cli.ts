@@ -72,8 +72,8 @@ function validate(flags: Flags): number {
   }
   try {
     const result = loadProvisioning(settings.provisioning, settings.apiBase);
-    console.log(
-      `ok: ${result.files.length} file(s), ${result.services.length} service(s), ${result.rules.length} rule(s)`
+    process.stdout.write(
+      `ok: ${result.files.length} file(s), ${result.services.length} service(s), ${result.rules.length} rule(s)\n`
     );
     return 0;
   } catch (error) {
@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const [command] = positionals;
   if (values.help || !command) {
-    console.log(USAGE);
+    process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
   const flags: Flags = values;
