@@ -313,8 +313,8 @@ describe('admin API contract', () => {
       const delivery = await h.relay.context.storage.getDelivery(failed.id);
       return delivery?.status === 'failed' && delivery.attempts === stored.length + 1;
     });
-    const [after] = await deliveriesOf('to-broken');
-    assert.equal(after.attempts, (await h.relay.context.storage.listAttempts(failed.id)).length);
+    const [failedAgain] = await deliveriesOf('to-broken');
+    assert.equal(failedAgain.attempts, (await h.relay.context.storage.listAttempts(failed.id)).length);
     assert.equal((await call('POST /deliveries/{id}/retry', { id: failed.id })).status, 202);
   });
 
