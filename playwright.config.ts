@@ -1,14 +1,14 @@
 import type { PluginOptions } from '@grafana/plugin-e2e';
 import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const pluginE2eAuth = `${dirname(require.resolve('@grafana/plugin-e2e'))}/auth`;
 
-/**
- * Read environment variables from file.
- * https://github.com/motdotla/dotenv
- */
-// require('dotenv').config();
+// The specs need the compose stack's WECOM_RELAY_ADMIN_TOKEN: read it from the .env docker compose reads.
+if (existsSync('.env')) {
+  process.loadEnvFile('.env');
+}
 
 /**
  * See https://playwright.dev/docs/test-configuration.

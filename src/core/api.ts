@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { appMessageTypes, ruleSchema, serviceSchema } from './config';
+import { deliveryReasons, deliveryStatuses } from './delivery-states';
 
 const isoTime = z.string();
 const hint = z.object({ 'zh-CN': z.string(), en: z.string() });
@@ -74,12 +75,6 @@ export const ruleViewSchema = z.object({
 });
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
-
-/** `skipped`: accepted but never to be sent (`reason` says why), kept so every webhook leaves a trace. */
-export const deliveryStatuses = ['pending', 'sent', 'failed', 'skipped'] as const;
-
-/** Why a delivery was not sent at once: skipped (rule_disabled, no_match, duplicate) or held (quiet_hours). */
-export const deliveryReasons = ['rule_disabled', 'no_match', 'duplicate', 'quiet_hours'] as const;
 
 export const deliverySummarySchema = z.object({
   id: z.number().int(),
@@ -253,5 +248,3 @@ export type ContactPointSpec = z.infer<typeof contactPointSpecSchema>;
 export type RelayStatus = z.infer<typeof relayStatusSchema>;
 export type ReloadResult = z.infer<typeof reloadResultSchema>;
 export type ApiErrorBody = z.infer<typeof errorBodySchema>;
-export type DeliveryStatus = (typeof deliveryStatuses)[number];
-export type DeliveryReason = (typeof deliveryReasons)[number];

@@ -62,7 +62,7 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
         apiBase: settings.apiBase,
         language,
       });
-      console.log([...unreachable, ...results.map((result) => resultLines(result, language))].flat().join('\n'));
+      process.stdout.write(`${[...unreachable, ...results.map((result) => resultLines(result, language))].flat().join('\n')}\n`);
       return unreachable.length === 0 && results.every((result) => result.ok) ? 0 : 1;
     } finally {
       await egress.dispatcher.close();

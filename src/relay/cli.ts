@@ -55,10 +55,10 @@ function validate(flags: Flags): number {
   try {
     const result = loadProvisioning(settings.provisioning, settings.apiBase);
     const [files, services, rules] = [result.files.length, result.services.length, result.rules.length];
-    console.log(
+    process.stdout.write(
       language === 'zh-CN'
-        ? `正确：${files} 个文件，${services} 个通知服务，${rules} 条通知规则`
-        : `ok: ${files} file(s), ${services} service(s), ${rules} rule(s)`
+        ? `正确：${files} 个文件，${services} 个通知服务，${rules} 条通知规则\n`
+        : `ok: ${files} file(s), ${services} service(s), ${rules} rule(s)\n`
     );
     return 0;
   } catch (error) {
@@ -88,11 +88,11 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
   if (invocation.kind === 'version') {
-    console.log(VERSION);
+    process.stdout.write(`${VERSION}\n`);
     return 0;
   }
   if (invocation.kind === 'help') {
-    console.log(invocation.command ? commandHelp(invocation.command) : GENERAL_HELP);
+    process.stdout.write(`${invocation.command ? commandHelp(invocation.command) : GENERAL_HELP}\n`);
     return 0;
   }
   const { command, flags } = invocation;

@@ -5,7 +5,6 @@ import type {
   ContactPointSpec,
   DeliveryDetail,
   DeliveryPage,
-  DeliveryStatus,
   DeliverySummary,
   PreviewResult,
   RelayStatus,
@@ -13,6 +12,7 @@ import type {
   ServiceTestResult,
   ServiceView,
 } from '../../core/api';
+import type { DeliveryStatus } from '../../core/delivery-states';
 import type { Problem } from '../../core/validation';
 import { RELAY_PROXY_URL } from '../constants';
 

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
 import { Button, Combobox, type ComboboxOption, Field, RadioButtonGroup, TimeRangeInput, useStyles2 } from '@grafana/ui';
-import { deliveryStatuses, type DeliveryStatus } from '../../../core/api';
+import { deliveryStatuses, type DeliveryStatus } from '../../../core/delivery-states';
 import { boundsOf, type DeliveryFilterValues, timeRangeOf } from './deliveryFilters';
 import { statusText } from './StatusBadge';
 

@@ -1,7 +1,8 @@
 import React from 'react';
 import { t } from '@grafana/i18n';
 import { Badge, type BadgeColor, type IconName, Stack } from '@grafana/ui';
-import { type DeliveryStatus, type DeliverySummary } from '../../../core/api';
+import { type DeliverySummary } from '../../../core/api';
+import { type DeliveryStatus } from '../../../core/delivery-states';
 
 const LOOK: Record<DeliveryStatus, { color: BadgeColor; icon: IconName }> = {
   pending: { color: 'blue', icon: 'clock-nine' },

@@ -1,6 +1,6 @@
 import { useSearchParams } from 'react-router-dom';
 import { dateTime, isDateTime, rangeUtil, type TimeRange } from '@grafana/data';
-import { deliveryStatuses, type DeliveryStatus } from '../../../core/api';
+import { deliveryStatuses, type DeliveryStatus } from '../../../core/delivery-states';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/utils.routing';
 

@@ -5,7 +5,8 @@ import { t } from '@grafana/i18n';
 import { Button, Field, Input, SecretInput, Stack, TagsInput, useStyles2 } from '@grafana/ui';
 import type { Problem } from '../../../core/validation';
 import { FieldHelp } from './FieldHelp';
-import { problemsAt, type RobotRow, type ServiceAction, splitGroups } from './serviceForm';
+import { splitGroups } from './groups';
+import { problemsAt, type RobotRow, type ServiceAction } from './serviceForm';
 import { testIds } from './testIds';
 
 interface Props {

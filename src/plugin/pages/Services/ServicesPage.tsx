@@ -27,7 +27,7 @@ import { userRole } from '../../data/permissions';
 import { errorMessage } from '../../data/queryClient';
 import { useDeleteService, useServices } from '../../data/useServices';
 import { prefixRoute } from '../../utils/utils.routing';
-import { splitGroups } from './serviceForm';
+import { splitGroups } from './groups';
 import { ServiceTest } from './ServiceTest';
 import { testIds } from './testIds';
 

@@ -6,6 +6,7 @@ import type { ServiceView } from '../../../core/api';
 import { type AppMessageType, serviceSchema } from '../../../core/config';
 import { type Problem, serviceProblems, validate } from '../../../core/validation';
 import type { Language } from '../../../core/config';
+import { splitGroups } from './groups';
 
 export interface RobotRow {
   /** React key of the row: rows are added and removed in any order. */
@@ -113,14 +114,6 @@ export function valuesOf(service: ServiceView): ServiceValues {
         }
       : EMPTY_APP,
   };
-}
-
-/** 群组名称 is one string with "&" between the groups; the form shows each group as a chip. */
-export function splitGroups(groups: string): string[] {
-  return groups
-    .split('&')
-    .map((group) => group.trim())
-    .filter((group) => group !== '');
 }
 
 export function parseAccounts(text: string): string[] {

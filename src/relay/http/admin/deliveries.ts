@@ -1,6 +1,7 @@
 /** The delivery log: what was sent where, every attempt with WeCom's answer, and retry by hand. */
 import { z } from 'zod';
-import { deliveryDetailSchema, deliveryPageSchema, deliveryStatuses, deliverySummarySchema } from '../../../core/api';
+import { deliveryDetailSchema, deliveryPageSchema, deliverySummarySchema } from '../../../core/api';
+import { deliveryStatuses } from '../../../core/delivery-states';
 import { errcodeHint } from '../../../core/errcodes';
 import { packMessages, renderParts, ruleRenderContext } from '../../../core/render';
 import type { RelayContext } from '../../context';

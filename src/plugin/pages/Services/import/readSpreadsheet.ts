@@ -1,6 +1,7 @@
-/** The rows of an uploaded spreadsheet: xlsx (first sheet) or csv. Nothing is interpreted here. */
-import readXlsxFile from 'read-excel-file';
-import Papa from 'papaparse';
+/**
+ * The rows of an uploaded spreadsheet: xlsx (first sheet) or csv. Nothing is interpreted here.
+ * The readers load with the first file chosen, not with the service page.
+ */
 import type { Cell } from './accountsFromRows';
 
 export class SpreadsheetError extends Error {
@@ -40,11 +41,20 @@ export async function readSpreadsheet(file: File): Promise<Cell[][]> {
   if (!kind) {
     throw new SpreadsheetError('unsupported');
   }
+  // The readers load here, not inside the try: one that fails to load is not an unreadable file.
+  if (kind === 'xlsx') {
+    const { default: readXlsxFile } = await import('read-excel-file');
+    return unreadableOnError(async () => readXlsxFile(await readAs<ArrayBuffer>(file, 'buffer')));
+  }
+  const { default: Papa } = await import('papaparse');
+  return unreadableOnError(
+    async () => Papa.parse<string[]>(await readAs<string>(file, 'text'), { skipEmptyLines: false }).data
+  );
+}
+
+async function unreadableOnError<T>(read: () => Promise<T>): Promise<T> {
   try {
-    if (kind === 'xlsx') {
-      return await readXlsxFile(await readAs<ArrayBuffer>(file, 'buffer'));
-    }
-    return Papa.parse<string[]>(await readAs<string>(file, 'text'), { skipEmptyLines: false }).data;
+    return await read();
   } catch {
     throw new SpreadsheetError('unreadable');
   }
