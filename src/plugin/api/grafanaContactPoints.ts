@@ -3,9 +3,8 @@
  * Grafana 12+ serves contact points as k8s-style "receivers"; older Grafana (or one without that
  * API group) answers 404 there, and the provisioning API does the same job.
  */
-import { lastValueFrom } from 'rxjs';
-import { config, getBackendSrv, isFetchError } from '@grafana/runtime';
-import { RelayError, toRelayError } from './relay';
+import { config } from '@grafana/runtime';
+import { grafanaFetch, isNotFound } from './grafanaFetch';
 
 export const RECEIVERS_API_VERSION = 'notifications.alerting.grafana.app/v0alpha1';
 export const PROVISIONING_CONTACT_POINTS_URL = '/api/v1/provisioning/contact-points';
@@ -31,6 +30,7 @@ export interface FoundContactPoint {
   api: 'k8s' | 'provisioning';
   /** k8s: the receiver's metadata.name; provisioning: the integration uid. */
   id: string;
+  title: string;
   integrationUid?: string;
   resourceVersion?: string;
   /** "file" when provisioned from a file: Grafana refuses changes through the API. */
@@ -119,35 +119,6 @@ function receiversUrl(name?: string): string {
   return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
 }
 
-async function grafanaFetch<T>(request: {
-  url: string;
-  method?: 'GET' | 'POST' | 'PUT';
-  data?: unknown;
-  params?: Record<string, string>;
-  headers?: Record<string, string>;
-}): Promise<T> {
-  try {
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({ ...request, showErrorAlert: false, showSuccessAlert: false })
-    );
-    return response.data;
-  } catch (error) {
-    throw grafanaError(error);
-  }
-}
-
-/** Grafana's own answer, as the error the pages already show (kind "http": its message is shown as is). */
-function grafanaError(error: unknown): RelayError {
-  if (!isFetchError(error)) {
-    return toRelayError(error);
-  }
-  const data = error.data as { message?: unknown } | undefined;
-  const message = typeof data?.message === 'string' && data.message !== '' ? data.message : error.statusText;
-  return new RelayError('http', error.status, `Grafana ${error.status}: ${message ?? ''}`.trim());
-}
-
-const isNotFound = (error: unknown) => error instanceof RelayError && error.status === 404;
-
 interface Receiver {
   metadata: { name: string; namespace?: string; resourceVersion?: string; annotations?: Record<string, string> };
   spec: {
@@ -174,48 +145,46 @@ function mainIntegration<T extends { type: string }>(integrations: T[]): T | und
   return integrations.find((integration) => integration.type === 'webhook') ?? integrations[0];
 }
 
-/** Finds the contact point titled `title`: through the receivers API, or the provisioning API where that is missing. */
-export async function findContactPoint(title: string): Promise<FoundContactPoint | null> {
+/** Every contact point of the organization: through the receivers API, or the provisioning API where that is missing. */
+export async function listContactPoints(): Promise<FoundContactPoint[]> {
   try {
     const list = await grafanaFetch<{ items: Receiver[] }>({ url: receiversUrl() });
-    const receiver = list.items.find((item) => item.spec.title === title);
-    if (!receiver) {
-      return null;
-    }
-    const integration = mainIntegration(receiver.spec.integrations);
-    return {
-      api: 'k8s',
-      id: receiver.metadata.name,
-      integrationUid: integration?.uid,
-      resourceVersion: receiver.metadata.resourceVersion,
-      provenance: receiver.metadata.annotations?.['grafana.com/provenance'] ?? '',
-      type: integration?.type ?? '',
-      settings: integration?.settings ?? {},
-      secureFields: integration?.secureFields ?? {},
-    };
+    return list.items.map((receiver) => {
+      const integration = mainIntegration(receiver.spec.integrations);
+      return {
+        api: 'k8s' as const,
+        id: receiver.metadata.name,
+        title: receiver.spec.title,
+        integrationUid: integration?.uid,
+        resourceVersion: receiver.metadata.resourceVersion,
+        provenance: receiver.metadata.annotations?.['grafana.com/provenance'] ?? '',
+        type: integration?.type ?? '',
+        settings: integration?.settings ?? {},
+        secureFields: integration?.secureFields ?? {},
+      };
+    });
   } catch (error) {
     if (!isNotFound(error)) {
       throw error;
     }
   }
-  const points = await grafanaFetch<EmbeddedContactPoint[]>({
-    url: PROVISIONING_CONTACT_POINTS_URL,
-    params: { name: title },
+  // One entry per integration here: a contact point is the entries that share its name.
+  const points = await grafanaFetch<EmbeddedContactPoint[]>({ url: PROVISIONING_CONTACT_POINTS_URL });
+  const names = [...new Set(points.map((point) => point.name))];
+  return names.map((name) => {
+    const point = mainIntegration(points.filter((candidate) => candidate.name === name))!;
+    return {
+      api: 'provisioning' as const,
+      id: point.uid,
+      title: name,
+      integrationUid: point.uid,
+      provenance: point.provenance ?? '',
+      type: point.type,
+      settings: point.settings ?? {},
+      // The provisioning API shows a set secret as "[REDACTED]" in settings instead.
+      secureFields: {},
+    };
   });
-  const point = mainIntegration(points.filter((candidate) => candidate.name === title));
-  if (!point) {
-    return null;
-  }
-  return {
-    api: 'provisioning',
-    id: point.uid,
-    integrationUid: point.uid,
-    provenance: point.provenance ?? '',
-    type: point.type,
-    settings: point.settings ?? {},
-    // The provisioning API shows a set secret as "[REDACTED]" in settings instead.
-    secureFields: {},
-  };
 }
 
 /**

@@ -13,6 +13,11 @@ export const testIds = {
     status: 'data-testid overview-status',
     error: 'data-testid overview-error',
     refresh: 'data-testid overview-refresh',
+    guide: 'data-testid overview-guide',
+    /** A start guide step, 1 to 4. */
+    step: (number: number) => `data-testid overview-step-${number}`,
+    health: 'data-testid overview-health',
+    failures: 'data-testid overview-failures',
   },
   relayStatus: {
     version: 'data-testid relay-status-version',
@@ -20,6 +25,7 @@ export const testIds = {
     queue: 'data-testid relay-status-queue',
     failed: 'data-testid relay-status-failed',
     egressIp: 'data-testid relay-status-egress-ip',
+    egressProxy: 'data-testid relay-status-egress-proxy',
     services: 'data-testid relay-status-services',
     rules: 'data-testid relay-status-rules',
   },

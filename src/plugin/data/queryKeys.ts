@@ -10,5 +10,8 @@ export const queryKeys = {
   deliveries: ['deliveries'] as const,
   deliveryPage: (query: DeliveryQuery) => ['deliveries', 'list', query] as const,
   delivery: (id: number) => ['deliveries', 'detail', id] as const,
+  /** The newest deliveries, one page (the overview), apart from the paged log. */
+  recentDeliveries: (query: DeliveryQuery) => ['deliveries', 'recent', query] as const,
   contactPoints: ['contact-points'] as const,
+  policies: ['notification-policies'] as const,
 };

@@ -4,9 +4,9 @@ import type { RuleView } from '../../core/api';
 import {
   contactPointState,
   contactPointTitle,
-  findContactPoint,
   type FoundContactPoint,
   hookUrl,
+  listContactPoints,
   saveContactPoint,
   webhookSettings,
   type ContactPointTarget,
@@ -23,13 +23,16 @@ export function contactPointTarget(rule: RuleView, relayUrl: string): ContactPoi
   };
 }
 
-/** The rule's contact point in Grafana (any role may read it) and whether it is current. */
+/** The organization's contact points in Grafana; any role may read them. */
+export function useContactPoints() {
+  return useQuery({ queryKey: queryKeys.contactPoints, queryFn: listContactPoints });
+}
+
+/** The rule's contact point in Grafana and whether it is current. */
 export function useContactPoint(target: ContactPointTarget) {
-  const query = useQuery({
-    queryKey: [...queryKeys.contactPoints, target.title],
-    queryFn: () => findContactPoint(target.title),
-  });
-  return { ...query, state: query.data === undefined ? undefined : contactPointState(query.data, target) };
+  const query = useContactPoints();
+  const found = query.data && (query.data.find((point) => point.title === target.title) ?? null);
+  return { ...query, data: found, state: found === undefined ? undefined : contactPointState(found, target) };
 }
 
 /**

@@ -37,6 +37,14 @@ export function useDeliveries(query: Omit<DeliveryQuery, 'cursor'>, options: { r
   });
 }
 
+/** The newest deliveries matching `query`, one page of at most `limit`. */
+export function useRecentDeliveries(query: Omit<DeliveryQuery, 'cursor'>) {
+  return useQuery({
+    queryKey: queryKeys.recentDeliveries(query),
+    queryFn: async () => (await relayApi.listDeliveries(query)).items,
+  });
+}
+
 export function useDelivery(id: number | undefined, options: { refetchInterval?: number | false } = {}) {
   return useQuery({
     queryKey: queryKeys.delivery(id ?? 0),

@@ -10,7 +10,7 @@ interface Props {
   status: RelayStatus;
 }
 
-/** The relay's version, storage, queue depth and egress IP as a label/value list. */
+/** The relay's version, storage, queue depth, route to WeCom and egress IP as a label/value list. */
 export function RelayStatusDetails({ status }: Props) {
   const styles = useStyles2(getStyles);
   const unknown = t('relay-status.unknown', 'unknown');
@@ -54,6 +54,11 @@ export function RelayStatusDetails({ status }: Props) {
       </dt>
       <dd data-testid={testIds.relayStatus.rules}>{status.rules}</dd>
 
+      <dt>
+        <Text color="secondary">{t('relay-status.egress-proxy', 'Calls to WeCom')}</Text>
+      </dt>
+      <dd data-testid={testIds.relayStatus.egressProxy}>{egressText(status.egressProxy)}</dd>
+
       {status.egressIp !== null && (
         <>
           <dt>
@@ -64,6 +69,26 @@ export function RelayStatusDetails({ status }: Props) {
       )}
     </dl>
   );
+}
+
+/** How the relay reaches WeCom: directly, or through which proxy and why. */
+function egressText({ url, source }: RelayStatus['egressProxy']): string {
+  switch (source) {
+    case 'flag':
+      return t('relay-status.egress.flag', 'through {{url}} (--wecom-proxy)', {
+        url,
+        interpolation: { escapeValue: false },
+      });
+    case 'env':
+      return t('relay-status.egress.env', 'through {{url}} (HTTPS_PROXY / HTTP_PROXY)', {
+        url,
+        interpolation: { escapeValue: false },
+      });
+    case 'no_proxy':
+      return t('relay-status.egress.no-proxy', 'direct: NO_PROXY exempts the WeCom API from the proxy');
+    default:
+      return t('relay-status.egress.direct', 'direct, no proxy');
+  }
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

@@ -77,6 +77,17 @@ describe('Rules list', () => {
     await waitFor(() => expect(screen.queryByText('严重告警')).not.toBeInTheDocument());
     expect(screen.getByText('DBA')).toBeInTheDocument();
   });
+
+  test('a Viewer cannot create a rule and is told why', async () => {
+    config.bootData.user.orgRole = 'Viewer' as never;
+    setup({ rules: [] });
+    renderPage('rules');
+    expect(await screen.findByText('No notification rules yet')).toBeInTheDocument();
+    const [create] = screen.getAllByRole('link', { name: 'New rule' });
+    expect(create).toHaveAttribute('aria-disabled', 'true');
+    fireEvent.mouseEnter(create.parentElement!);
+    expect(await screen.findByText('Creating rules needs the Editor or Admin role.')).toBeInTheDocument();
+  });
 });
 
 describe('Rule edit page', () => {

@@ -12,11 +12,11 @@ import {
   Stack,
   Text,
   TextLink,
-  Tooltip,
   type CellProps,
 } from '@grafana/ui';
 import type { RuleView } from '../../../core/api';
 import { relayErrorText } from '../../components/RelayStatusDetails/relayErrorText';
+import { DisabledReason } from '../../components/DisabledReason/DisabledReason';
 import { ROUTES } from '../../constants';
 import { userRole } from '../../data/permissions';
 import { useRules } from '../../data/useRules';
@@ -47,17 +47,14 @@ export default function RulesPage() {
     );
   }, [rules.data, search, serviceNames]);
 
-  const newButton = (
-    <LinkButton icon="plus" href={prefixRoute(`${ROUTES.Rules}/new`)} disabled={!canEdit}>
-      {t('rules.list.new', 'New rule')}
-    </LinkButton>
-  );
-  const actions = canEdit ? (
-    newButton
-  ) : (
-    <Tooltip content={t('rules.list.viewer', 'Creating rules needs the Editor or Admin role.')}>
-      <span>{newButton}</span>
-    </Tooltip>
+  const actions = (
+    <DisabledReason
+      reason={canEdit ? undefined : t('rules.list.viewer', 'Creating rules needs the Editor or Admin role.')}
+    >
+      <LinkButton icon="plus" href={prefixRoute(`${ROUTES.Rules}/new`)} disabled={!canEdit}>
+        {t('rules.list.new', 'New rule')}
+      </LinkButton>
+    </DisabledReason>
   );
 
   const columns = [
@@ -120,7 +117,11 @@ export default function RulesPage() {
         </Alert>
       )}
       {rules.data && rules.data.length === 0 && (
-        <EmptyState variant="call-to-action" message={t('rules.list.empty', 'No notification rules yet')}>
+        <EmptyState
+          variant="call-to-action"
+          message={t('rules.list.empty', 'No notification rules yet')}
+          button={actions}
+        >
           {t('rules.list.empty-body', 'A rule picks alerts and sends them through services to WeCom.')}
         </EmptyState>
       )}

@@ -123,6 +123,18 @@ describe('ServicesPage', () => {
     expect(within(ops).getByRole('button', { name: 'Send test' })).toHaveAttribute('aria-disabled', 'true');
   });
 
+  test('a Viewer cannot create the first service and is told why', async () => {
+    config.bootData.user.orgRole = OrgRole.Viewer;
+    mockBackendSrvFetch(combineHandlers(servicesHandler().handler));
+    render(<ServicesPage />, { path: 'services' });
+
+    expect(await screen.findByText('No notification service yet')).toBeInTheDocument();
+    const create = screen.getByRole('link', { name: 'New service' });
+    expect(create).toHaveAttribute('aria-disabled', 'true');
+    fireEvent.mouseEnter(create.parentElement!);
+    expect(await screen.findByText('Creating a service needs the Editor or Admin role')).toBeInTheDocument();
+  });
+
   test('send test from the list shows the result in a dialog', async () => {
     setup();
     render(<ServicesPage />, { path: 'services' });

@@ -22,6 +22,7 @@ import {
   useStyles2,
 } from '@grafana/ui';
 import type { ServiceView } from '../../../core/api';
+import { DisabledReason } from '../../components/DisabledReason/DisabledReason';
 import { ROUTES } from '../../constants';
 import { userRole } from '../../data/permissions';
 import { errorMessage } from '../../data/queryClient';
@@ -59,14 +60,13 @@ export default function ServicesPage() {
   );
 
   const newButton = (
-    <LinkButton
-      icon="plus"
-      href={prefixRoute(`${ROUTES.Services}/new`)}
-      disabled={!canEdit}
-      tooltip={canEdit ? undefined : t('services.list.viewer', 'Creating a service needs the Editor or Admin role')}
+    <DisabledReason
+      reason={canEdit ? undefined : t('services.list.viewer', 'Creating a service needs the Editor or Admin role')}
     >
-      {t('services.list.new', 'New service')}
-    </LinkButton>
+      <LinkButton icon="plus" href={prefixRoute(`${ROUTES.Services}/new`)} disabled={!canEdit}>
+        {t('services.list.new', 'New service')}
+      </LinkButton>
+    </DisabledReason>
   );
 
   const columns = [

@@ -5,7 +5,6 @@ import { t } from '@grafana/i18n';
 import { config } from '@grafana/runtime';
 import {
   Alert,
-  Badge,
   Button,
   ClipboardButton,
   Collapse,
@@ -17,7 +16,9 @@ import {
   useStyles2,
 } from '@grafana/ui';
 import type { RuleView } from '../../../../core/api';
-import type { ContactPointDifference, ContactPointState } from '../../../api/grafanaContactPoints';
+import type { ContactPointDifference } from '../../../api/grafanaContactPoints';
+import { notificationPoliciesUrl } from '../../../api/grafanaPolicies';
+import { ContactPointBadge } from '../../../components/ContactPointBadge/ContactPointBadge';
 import { relayErrorText } from '../../../components/RelayStatusDetails/relayErrorText';
 import { userRole } from '../../../data/permissions';
 import { usePluginMeta } from '../../../data/pluginMeta';
@@ -36,16 +37,6 @@ function differenceText(difference: ContactPointDifference): string {
     case 'hmac':
       return t('contact-point.difference.hmac', "Its HMAC signing does not match the rule's.");
   }
-}
-
-function StatusBadge({ state }: { state: ContactPointState }) {
-  if (!state.exists) {
-    return <Badge color="darkgrey" icon="minus-circle" text={t('contact-point.status.missing', 'Not created')} />;
-  }
-  if (state.current) {
-    return <Badge color="green" icon="check" text={t('contact-point.status.current', 'Connected')} />;
-  }
-  return <Badge color="orange" icon="exclamation-triangle" text={t('contact-point.status.outdated', 'Out of date')} />;
 }
 
 /** "Connect to Grafana": the rule's webhook contact point in Grafana, its state, and the same as a provisioning file. */
@@ -87,7 +78,7 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
             <Text element="h3" variant="h5">
               {t('contact-point.title', 'Grafana contact point')}
             </Text>
-            {state && <StatusBadge state={state} />}
+            {state && <ContactPointBadge state={state} />}
           </Stack>
           <Text color="secondary" variant="bodySmall">
             {t('contact-point.explain', '"{{title}}": a webhook to {{url}} with the ingest token as Bearer token.', {
@@ -149,7 +140,7 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
                 { title: target.title }
               )}
             </span>
-            <LinkButton href={`${config.appSubUrl ?? ''}/alerting/routes`} icon="sitemap" variant="secondary" size="sm">
+            <LinkButton href={notificationPoliciesUrl()} icon="sitemap" variant="secondary" size="sm">
               {t('contact-point.open-policies', 'Open notification policies')}
             </LinkButton>
           </Stack>
