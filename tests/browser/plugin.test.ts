@@ -30,6 +30,8 @@ const DIST = path.resolve(__dirname, '..', '..', 'dist');
 const SERVICE = { uid: 'ops', name: '运维通知', groups: '运维群' };
 const RULE = { uid: 'critical', name: '严重告警' };
 const ACCOUNTS = ['zhangsan', 'lisi'];
+/** What i18next's escaping leaves in a t() value ("http:&#x2F;&#x2F;…") when React renders it as text. */
+const HTML_ENTITY = /&(#x2F|#39|amp|quot|lt|gt);/;
 const ADMIN: HostUser = { role: 'Admin', language: 'en-US', theme: 'dark' };
 
 let wecom: WecomSimulator;
@@ -243,7 +245,10 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
       for (const theme of ['dark', 'light'] as const) {
         const user: HostUser = { role: 'Admin', language, theme };
         const page = await signIn(user, '/a/wecomrelay-app/home');
-        const shot = session!.screenshot;
+        const shot = async (name: string) => {
+          await session!.screenshot(name);
+          assert.equal(await page.getByText(HTML_ENTITY).count(), 0, `${name}: text shown HTML-escaped`);
+        };
         const zh = language === 'zh-Hans';
         await visible(page.getByTestId('data-testid overview-status'));
         await shot('1-home');

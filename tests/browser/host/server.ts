@@ -181,6 +181,7 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
 <title>WeCom Relay - Grafana</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/public/host/host.css">
+<style>body { margin: 0; }</style>
 <script>window.__grafana_public_path__ = '/public/'; window.grafanaBootData = ${json};</script>
 <script src="/public/host/system.js"></script>
 <script src="/public/host/amd.js"></script>

@@ -7,6 +7,7 @@ import type { Problem } from '../../../core/validation';
 import { FieldHelp } from './FieldHelp';
 import { problemsAt, type RobotRow, type ServiceAction, splitGroups } from './serviceForm';
 import { testIds } from './testIds';
+import { verbatim } from '../../utils/i18n';
 
 interface Props {
   robots: RobotRow[];
@@ -60,7 +61,7 @@ export function RobotRows({ robots, dispatch, problems, readOnly, apiBase }: Pro
               description={t(
                 'services.robot.webhook.description',
                 'Shown on the robot in the group chat: {{example}}. The key= part is the robot’s credential: the relay stores it encrypted and never shows it again.',
-                { example }
+                verbatim({ example })
               )}
               invalid={Boolean(urlError)}
               error={urlError}

@@ -24,6 +24,7 @@ import { usePluginMeta } from '../../../data/pluginMeta';
 import { contactPointTarget, useConnectContactPoint, useContactPoint } from '../../../data/useContactPoints';
 import { testIds } from '../testIds';
 import { HMAC_SECRET_ENV, INGEST_TOKEN_ENV, provisioningYaml } from './provisioningYaml';
+import { verbatim } from '../../../utils/i18n';
 
 function differenceText(difference: ContactPointDifference): string {
   switch (difference) {
@@ -90,10 +91,10 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
             {state && <StatusBadge state={state} />}
           </Stack>
           <Text color="secondary" variant="bodySmall">
-            {t('contact-point.explain', '"{{title}}": a webhook to {{url}} with the ingest token as Bearer token.', {
+            {t('contact-point.explain', '"{{title}}": a webhook to {{url}} with the ingest token as Bearer token.', verbatim({
               title: target.title,
               url: target.url,
-            })}
+            }))}
           </Text>
         </Stack>
         {disabledReason ? (
@@ -146,7 +147,7 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
               {t(
                 'contact-point.next-body',
                 'Add a notification policy that sends the alerts for this rule to "{{title}}".',
-                { title: target.title }
+                verbatim({ title: target.title })
               )}
             </span>
             <LinkButton href={`${config.appSubUrl ?? ''}/alerting/routes`} icon="sitemap" variant="secondary" size="sm">
