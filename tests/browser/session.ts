@@ -64,6 +64,8 @@ export async function openSession(browser: Browser, host: GrafanaHost, user: Hos
       await page.screenshot({
         path: path.join(SCREENSHOTS_DIR, `${name}.${user.language}.${user.theme}.png`),
         fullPage: true,
+        // The state reached, not a frame of the drawer still sliding in.
+        animations: 'disabled',
       });
     },
     close: () => context.close(),
