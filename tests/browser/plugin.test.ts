@@ -51,11 +51,16 @@ async function signIn(user: HostUser, urlPath: string): Promise<Page> {
 const menu = (page: Page) => page.locator('nav').getByRole('link');
 const navLink = (page: Page, name: string) => menu(page).filter({ hasText: new RegExp(`^${name}$`) });
 
-async function relayApi(urlPath: string): Promise<any> {
+async function relayApi(urlPath: string, init: { method?: string; body?: unknown } = {}): Promise<any> {
   const response = await fetch(`${relay.url}/api/v1${urlPath}`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
-  assert.equal(response.status, 200, `GET ${urlPath}`);
+  assert.ok(response.ok, `${init.method ?? 'GET'} ${urlPath}: HTTP ${response.status}`);
   return response.json();
 }
 
@@ -238,6 +243,25 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     });
     assert.equal(write.status, 403);
     assert.equal((await write.json()).message, 'plugin proxy route access denied');
+  });
+
+  it('in a Grafana without the receivers API, Connect creates the contact point through the provisioning API', async () => {
+    const rule = { uid: 'warning', name: '一般告警', services: [SERVICE.uid] };
+    await relayApi('/rules', { method: 'POST', body: rule });
+    host.contactPoints.receiversApi = false;
+    try {
+      const page = await signIn(ADMIN, `/a/wecomrelay-app/rules/${rule.uid}/edit`);
+      await visible(page.getByText('Not created'));
+      await page.getByRole('button', { name: 'Connect to Grafana' }).click();
+      await visible(page.getByText('Connected', { exact: true }));
+    } finally {
+      host.contactPoints.receiversApi = true;
+    }
+    // Chromium logs each 404 of the missing API; the plugin's fallback relies on exactly those.
+    assert.ok(session!.expectErrors(/404 \(Not Found\) \(http:[^ ]+\/receivers[?:]/) > 0);
+    const [integration] = host.contactPoints.find(`WeCom · ${rule.name}`) ?? [];
+    assert.equal(integration?.settings.url, `${relay.url}/hooks/grafana/${rule.uid}`);
+    assert.equal(integration?.settings.authorization_credentials, INGEST_TOKEN);
   });
 
   it('every page in zh-Hans and en-US, dark and light, for the screenshots folder', async () => {

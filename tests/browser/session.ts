@@ -28,6 +28,8 @@ export interface Session {
   page: Page;
   /** Page errors and console errors, in order. */
   errors: string[];
+  /** Takes the errors the test expects out of `errors`; how many there were. */
+  expectErrors(pattern: RegExp): number;
   /** Opens a Grafana URL (path) as this session's user. */
   open(urlPath: string): Promise<void>;
   screenshot(name: string): Promise<void>;
@@ -56,6 +58,12 @@ export async function openSession(browser: Browser, host: GrafanaHost, user: Hos
   return {
     page,
     errors,
+    expectErrors: (pattern) => {
+      const expected = errors.filter((error) => pattern.test(error));
+      const others = errors.filter((error) => !pattern.test(error));
+      errors.splice(0, errors.length, ...others);
+      return expected.length;
+    },
     open: async (urlPath) => {
       await page.goto(`${host.url}${urlPath}`);
     },

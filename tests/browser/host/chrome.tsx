@@ -120,8 +120,11 @@ function breadcrumbs(nav: AppNav, include: PluginInclude | undefined, pageNav: N
   for (let item = pageNav?.parentItem; item; item = item.parentItem) {
     parents.unshift(item);
   }
+  // As Grafana's buildBreadcrumbs: a page item with the path of the crumb before it is not repeated.
   for (const item of [...parents, ...(pageNav ? [pageNav] : [])]) {
-    if (item.text !== trail[trail.length - 1].text) {
+    const last = trail[trail.length - 1];
+    const path = item.url?.split('?')[0];
+    if (item.text !== last.text && !(path && path === last.url?.split('?')[0])) {
       trail.push({ text: item.text, url: item.url });
     }
   }

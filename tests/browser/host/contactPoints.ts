@@ -97,10 +97,6 @@ export class ContactPoints {
     return this.receivers.get(title)?.integrations;
   }
 
-  all(): Array<{ title: string; integrations: Integration[] }> {
-    return [...this.receivers.values()].map(({ title, integrations }) => ({ title, integrations }));
-  }
-
   handle(
     method: string,
     path: string,

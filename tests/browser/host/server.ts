@@ -38,8 +38,6 @@ export interface GrafanaHost {
   contactPoints: ContactPoints;
   settings: PluginSettings;
   setUser(user: HostUser): void;
-  /** Icons the plugin asked for that @grafana/ui's package does not ship (Grafana serves them). */
-  missingIcons: Set<string>;
   close(): Promise<void>;
 }
 
@@ -53,8 +51,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-const PLACEHOLDER_ICON =
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect x="3" y="3" width="18" height="18" rx="3" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
+/** For the unicons Grafana serves but @grafana/ui's package does not ship (heart-rate, spinner…): blank. */
+const BLANK_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"></svg>';
 
 function readJson(file: string): any {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -97,7 +95,6 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
   const routes: PluginRoute[] = pluginJson.routes ?? [];
   const bundle = await bundleHost();
   const contactPoints = new ContactPoints();
-  const missingIcons = new Set<string>();
   let user: HostUser = options.user ?? { role: 'Admin', language: 'en-US', theme: 'dark' };
   const settings: PluginSettings = { enabled: false, pinned: false, jsonData: {}, secureJsonData: {} };
 
@@ -296,8 +293,7 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
       if (fs.existsSync(file)) {
         sendFile(response, file);
       } else {
-        missingIcons.add(`${icon[1]}/${icon[2]}`);
-        send(response, 200, PLACEHOLDER_ICON, { 'content-type': CONTENT_TYPES['.svg'] });
+        send(response, 200, BLANK_ICON, { 'content-type': CONTENT_TYPES['.svg'] });
       }
       return;
     }
@@ -350,7 +346,6 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
     url: `http://127.0.0.1:${port}`,
     contactPoints,
     settings,
-    missingIcons,
     setUser: (next) => {
       user = next;
     },
