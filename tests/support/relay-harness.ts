@@ -135,20 +135,23 @@ export async function startHarness(
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },
-    until: async (check, timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (Date.now() > deadline) {
-          throw new Error('condition not met in time');
-        }
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
+    until,
     close: async () => {
       await relay.stop();
       await wecom.close();
     },
   };
+}
+
+/** Waits until `check` returns true, polling; fails after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error('condition not met in time');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export function fixture(name: string): any {

@@ -127,7 +127,7 @@ function Summary({
     rows.push([t('deliveries.summary.sent', 'Sent'), dateTimeFormat(delivery.sentAt)]);
   }
   rows.push([t('deliveries.summary.parts', 'Messages sent'), String(delivery.partsSent)]);
-  rows.push([t('deliveries.summary.attempts', 'Attempts'), String(delivery.attempts)]);
+  rows.push([t('deliveries.summary.attempts', 'Attempts'), String(delivery.attempts.length)]);
   if (delivery.lastError) {
     rows.push([
       t('deliveries.summary.last-error', 'Last error'),

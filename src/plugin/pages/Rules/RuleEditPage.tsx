@@ -13,6 +13,7 @@ import { prefixRoute } from '../../utils/utils.routing';
 import { RuleForm } from './components/RuleForm';
 import { ConnectContactPoint } from './connect/ConnectContactPoint';
 import { newRuleValues, valuesFromView } from './ruleForm';
+import { verbatim } from '../../utils/i18n';
 
 /** rules/new and rules/:uid/edit. */
 export default function RuleEditPage() {
@@ -21,7 +22,7 @@ export default function RuleEditPage() {
   const isNew = uid === undefined;
   const title = isNew
     ? t('rules.edit.new-title', 'New notification rule')
-    : t('rules.edit.title', 'Edit rule {{name}}', { name: rule.data?.name ?? uid });
+    : t('rules.edit.title', 'Edit rule {{name}}', verbatim({ name: rule.data?.name ?? uid }));
   return (
     <PluginPage
       pageNav={{
@@ -107,7 +108,7 @@ function RuleEditor({ rule }: { rule: RuleView | undefined }) {
           body={t(
             'rules.delete.body',
             'Delete "{{name}}"? Grafana\'s contact point for it will be refused by the relay from then on.',
-            { name: rule.name }
+            verbatim({ name: rule.name })
           )}
           confirmText={t('rules.delete.confirm', 'Delete')}
           onConfirm={() =>

@@ -1,6 +1,6 @@
 import React, { type Dispatch } from 'react';
 import { t } from '@grafana/i18n';
-import { Alert, Field, Input, RadioButtonGroup, SecretInput, Stack, TagsInput, TextArea } from '@grafana/ui';
+import { Alert, Box, Field, Input, RadioButtonGroup, SecretInput, Stack, TagsInput, TextArea } from '@grafana/ui';
 import type { AppMessageType } from '../../../core/config';
 import type { Problem } from '../../../core/validation';
 import { FieldHelp } from './FieldHelp';
@@ -134,14 +134,16 @@ export function AppAccountFields({ app, dispatch, problems, readOnly, egressIp }
           onChange={(event) => change({ accounts: event.currentTarget.value })}
         />
       </Field>
-      <Stack direction="column" gap={1}>
-        {accounts.length > 0 && (
-          <span>{t('services.app.accounts.count', '{{number}} accounts', { number: accounts.length })}</span>
-        )}
-        {!readOnly && (
-          <AccountImport present={accounts} onAdd={(added) => dispatch({ type: 'addAccounts', accounts: added })} />
-        )}
-      </Stack>
+      <Box marginBottom={2}>
+        <Stack direction="column" gap={1}>
+          {accounts.length > 0 && (
+            <span>{t('services.app.accounts.count', '{{number}} accounts', { number: accounts.length })}</span>
+          )}
+          {!readOnly && (
+            <AccountImport present={accounts} onAdd={(added) => dispatch({ type: 'addAccounts', accounts: added })} />
+          )}
+        </Stack>
+      </Box>
       <Field
         label={t('services.app.departments.label', 'Departments (optional)')}
         description={t(

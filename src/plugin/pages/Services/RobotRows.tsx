@@ -8,6 +8,7 @@ import { FieldHelp } from './FieldHelp';
 import { splitGroups } from './groups';
 import { problemsAt, type RobotRow, type ServiceAction } from './serviceForm';
 import { testIds } from './testIds';
+import { verbatim } from '../../utils/i18n';
 
 interface Props {
   robots: RobotRow[];
@@ -61,7 +62,7 @@ export function RobotRows({ robots, dispatch, problems, readOnly, apiBase }: Pro
               description={t(
                 'services.robot.webhook.description',
                 'Shown on the robot in the group chat: {{example}}. The key= part is the robot’s credential: the relay stores it encrypted and never shows it again.',
-                { example }
+                verbatim({ example })
               )}
               invalid={Boolean(urlError)}
               error={urlError}

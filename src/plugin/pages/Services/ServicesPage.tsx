@@ -31,6 +31,7 @@ import { prefixRoute } from '../../utils/utils.routing';
 import { splitGroups } from './groups';
 import { ServiceTest } from './ServiceTest';
 import { testIds } from './testIds';
+import { verbatim } from '../../utils/i18n';
 
 const editUrl = (uid: string) => prefixRoute(`${ROUTES.Services}/${encodeURIComponent(uid)}/edit`);
 const ruleUrl = (uid: string) => prefixRoute(`${ROUTES.Rules}/${encodeURIComponent(uid)}/edit`);
@@ -156,7 +157,7 @@ export default function ServicesPage() {
                   ? t('services.list.delete-provisioned', 'Provisioned: remove it from its file')
                   : undefined
               }
-              aria-label={t('services.list.delete', 'Delete {{name}}', { name: original.name })}
+              aria-label={t('services.list.delete', 'Delete {{name}}', verbatim({ name: original.name }))}
               onClick={() => {
                 remove.reset();
                 setDeleting(original);
@@ -230,14 +231,14 @@ export default function ServicesPage() {
               ? t(
                   'services.delete.used',
                   'Delete "{{name}}"? Rules {{rules}} still send through it: the relay refuses until they no longer do.',
-                  {
+                  verbatim({
                     name: deleting.name,
                     rules: deleting.usedBy.join(', '),
-                  }
+                  })
                 )
-              : t('services.delete.body', 'Delete "{{name}}"? Alerts stop going to its destinations.', {
+              : t('services.delete.body', 'Delete "{{name}}"? Alerts stop going to its destinations.', verbatim({
                   name: deleting.name,
-                })
+                }))
           }
           confirmText={t('services.delete.confirm', 'Delete')}
           onConfirm={() => {
@@ -250,7 +251,7 @@ export default function ServicesPage() {
       {testing && (
         <Modal
           isOpen
-          title={t('services.test.drawer', 'Send test: {{name}}', { name: testing.name })}
+          title={t('services.test.drawer', 'Send test: {{name}}', verbatim({ name: testing.name }))}
           onDismiss={() => setTesting(undefined)}
         >
           <ServiceTest uid={testing.uid} />

@@ -6,6 +6,7 @@ import { Badge, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { DestinationResult, ServiceTestResult } from '../../../core/api';
 import { relayLanguage } from '../../api/relay';
 import { testIds } from './testIds';
+import { verbatim } from '../../utils/i18n';
 
 interface Props {
   result: ServiceTestResult;
@@ -63,19 +64,19 @@ function DestinationLine({ result }: { result: DestinationResult }) {
       {!result.ok && (
         <Text color="secondary">
           {result.errcode !== null
-            ? t('services.test.errcode', 'errcode {{errcode}}: {{errmsg}}', {
+            ? t('services.test.errcode', 'errcode {{errcode}}: {{errmsg}}', verbatim({
                 errcode: result.errcode,
                 errmsg: result.errmsg,
-              })
+              }))
             : result.errmsg}
         </Text>
       )}
       {result.hint && <Text>{result.hint[relayLanguage()]}</Text>}
       {result.invalidRecipients.length > 0 && (
         <Text color="warning">
-          {t('services.test.invalid-recipients', 'WeCom did not deliver to: {{recipients}}', {
+          {t('services.test.invalid-recipients', 'WeCom did not deliver to: {{recipients}}', verbatim({
             recipients: result.invalidRecipients.join(', '),
-          })}
+          }))}
         </Text>
       )}
     </Stack>

@@ -1,6 +1,6 @@
 import React from 'react';
 import { t } from '@grafana/i18n';
-import { Checkbox, Field, Stack, TagsInput } from '@grafana/ui';
+import { Box, Checkbox, Field, Stack, TagsInput } from '@grafana/ui';
 import type { RuleFormValues } from '../ruleForm';
 
 interface Props {
@@ -47,11 +47,14 @@ export function MentionsField({ mentions, onChange, problemOf }: Props) {
           onChange={(mobiles) => onChange({ ...mentions, mobiles })}
         />
       </Field>
-      <Checkbox
-        label={t('rules.mentions.all', 'Mention everyone (@all)')}
-        value={mentions.all}
-        onChange={(event) => onChange({ ...mentions, all: event.currentTarget.checked })}
-      />
+      {/* Not stretched across the column (the label would float away from its box), spaced like a field. */}
+      <Box marginBottom={2}>
+        <Checkbox
+          label={t('rules.mentions.all', 'Mention everyone (@all)')}
+          value={mentions.all}
+          onChange={(event) => onChange({ ...mentions, all: event.currentTarget.checked })}
+        />
+      </Box>
     </Stack>
   );
 }

@@ -25,6 +25,7 @@ import { usePluginMeta } from '../../../data/pluginMeta';
 import { contactPointTarget, useConnectContactPoint, useContactPoint } from '../../../data/useContactPoints';
 import { testIds } from '../testIds';
 import { HMAC_SECRET_ENV, INGEST_TOKEN_ENV, provisioningYaml } from './provisioningYaml';
+import { verbatim } from '../../../utils/i18n';
 
 function differenceText(difference: ContactPointDifference): string {
   switch (difference) {
@@ -81,10 +82,10 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
             {state && <ContactPointBadge state={state} />}
           </Stack>
           <Text color="secondary" variant="bodySmall">
-            {t('contact-point.explain', '"{{title}}": a webhook to {{url}} with the ingest token as Bearer token.', {
+            {t('contact-point.explain', '"{{title}}": a webhook to {{url}} with the ingest token as Bearer token.', verbatim({
               title: target.title,
               url: target.url,
-            })}
+            }))}
           </Text>
         </Stack>
         {disabledReason ? (
@@ -137,7 +138,7 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
               {t(
                 'contact-point.next-body',
                 'Add a notification policy that sends the alerts for this rule to "{{title}}".',
-                { title: target.title }
+                verbatim({ title: target.title })
               )}
             </span>
             <LinkButton href={notificationPoliciesUrl()} icon="sitemap" variant="secondary" size="sm">

@@ -18,6 +18,7 @@ import {
   type PreviewSample,
   renderPreview,
 } from './renderPreview';
+import { verbatim } from '../../../utils/i18n';
 
 interface Props {
   /** The rule as the form holds it now; null while a field is not valid. */
@@ -135,7 +136,7 @@ export function PreviewPanel({ rule, services, comparableUid, compareDisabledRea
             : t(
                 'rules.preview.different-body',
                 'The relay renders other messages for: {{destinations}}. Reload the page: the relay may run another version.',
-                { destinations: comparison.result.differing.join(', ') || '—' }
+                verbatim({ destinations: comparison.result.differing.join(', ') || '—' })
               )}
         </Alert>
       )}

@@ -6,6 +6,7 @@ import { Alert, Button, FileUpload, Stack, Text, useStyles2 } from '@grafana/ui'
 import { testIds } from '../testIds';
 import { accountsFromRows, type AccountsImport, type SkipReason } from './accountsFromRows';
 import { readSpreadsheet, SpreadsheetError } from './readSpreadsheet';
+import { verbatim } from '../../../utils/i18n';
 
 interface Props {
   /** The accounts the form has now: a file's row for one of them is skipped as present. */
@@ -74,7 +75,7 @@ export function AccountImport({ present, onAdd }: Props) {
         </FileUpload>
       </div>
       {state.step === 'reading' && (
-        <Text color="secondary">{t('services.import.reading', 'Reading {{file}}…', { file: state.fileName })}</Text>
+        <Text color="secondary">{t('services.import.reading', 'Reading {{file}}…', verbatim({ file: state.fileName }))}</Text>
       )}
       {state.step === 'error' && (
         <Alert severity="error" title={state.fileName} onRemove={close}>
@@ -124,12 +125,12 @@ function ImportPreview({
   return (
     <div className={styles.preview} data-testid={testIds.import.preview}>
       <Text element="p">
-        {t('services.import.summary', '{{file}}: {{add}} to add, {{skipped}} skipped (header in row {{row}}).', {
+        {t('services.import.summary', '{{file}}: {{add}} to add, {{skipped}} skipped (header in row {{row}}).', verbatim({
           file: fileName,
           add: add.length,
           skipped: skipped.length,
           row: result.header.row,
-        })}
+        }))}
       </Text>
       {add.length > 0 && (
         <Text element="p" color="secondary">
