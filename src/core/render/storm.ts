@@ -14,11 +14,12 @@
  *   severity and instance are shown (an alert without an instance label counts once its name is
  *   shown), and the heading links to the alert list.
  *
- * Layout: a heading (how many alerts, names, firing, resolved, as of when, a link), then a firing
- * and a resolved section, each under its own status heading, one entry per alertname (count and
- * severities) with its instances below it. Names come first: all of them are shown while they
- * fit, then instances are added round-robin across names, and a name whose instances do not all
- * fit ends with "+N". When not even the names fit, the last ones are summed up as "M more names".
+ * Layout: a heading (how many alerts and names, as of when, a link to them all), then a firing
+ * and a resolved section, each under its own status heading with its counts, one entry per
+ * alertname (count and severities) with its instances below it. Names come first: all of them
+ * are shown while they fit, then instances are added round-robin across names, and a name whose
+ * instances do not all fit ends with "+N". When not even the names fit, the last ones are summed
+ * up as "M more names".
  */
 import type { Alert, AlertGroup, AlertStatus } from '../alert';
 import { severityOf } from '../alert';

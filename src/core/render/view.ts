@@ -105,8 +105,8 @@ export interface GroupView {
   /** Labels every alert shows with the same value: shown once for the group. */
   sharedLabels: LabelView[];
   /**
-   * Rule, dashboard and panel links every alert has in common (in a digest only the first of panel,
-   * dashboard, rule), and one silence link from the matchers common to the firing alerts.
+   * Rule, dashboard and panel links every alert has in common, and one silence link from the
+   * matchers common to the firing alerts; in a digest only the first of panel, dashboard, rule.
    */
   groupLinks: LinkView[];
 }
@@ -116,7 +116,10 @@ const INSTANCE_LABELS = ['instance', 'host', 'hostname', 'pod', 'node'];
 /** The links a group shows once for all its alerts (runbook and image stay with each alert's full form). */
 const GROUP_LINK_KINDS: LinkKind[] = ['rule', 'source', 'dashboard', 'panel'];
 
-/** A digest, which must fit a storm into the rate budget, keeps one of them: the one closest to the data. */
+/**
+ * A digest, which must fit a storm into the robot's 20 messages a minute, keeps one link per group:
+ * the one closest to the data. Silencing is a click away from there.
+ */
 const DIGEST_LINK_PREFERENCE: LinkKind[] = ['panel', 'dashboard', 'rule', 'source'];
 
 function linkKindsFor(alerts: AlertView[], digest: boolean): LinkKind[] {
@@ -195,9 +198,10 @@ export function alertView(
   const description = alert.annotations.description ?? '';
   const instanceLabel = instanceLabelOf(alert);
   const severityLabel = SEVERITY_LABELS.find((label) => alert.labels[label]);
-  const shown = new Set(['alertname', instanceLabel, severityLabel, ...scope.labels.hide].filter(Boolean) as string[]);
+  const shownElsewhere = [instanceLabel, severityLabel].filter((label): label is string => label !== undefined);
+  const hidden = new Set(['alertname', ...shownElsewhere, ...scope.labels.hide]);
   const links = linksOf(alert, source, language);
-  const shownLabels = labelsToShow(alert.labels, shown, scope.labels);
+  const shownLabels = labelsToShow(alert.labels, hidden, scope.labels);
   return {
     status: alert.status,
     name: alert.labels.alertname ?? '',
@@ -272,7 +276,7 @@ function commonSilenceURL(alerts: AlertView[]): string {
   return safeUrl(silence.href);
 }
 
-function groupLinksOf(alerts: AlertView[], kinds: LinkKind[], language: Language): LinkView[] {
+function groupLinksOf(alerts: AlertView[], kinds: LinkKind[], digest: boolean, language: Language): LinkView[] {
   const [first, ...rest] = alerts;
   if (!first) {
     return [];
@@ -282,7 +286,7 @@ function groupLinksOf(alerts: AlertView[], kinds: LinkKind[], language: Language
       kinds.includes(link.kind) &&
       rest.every((alert) => alert.links.some((other) => other.kind === link.kind && other.url === link.url))
   );
-  const silenceURL = commonSilenceURL(alerts);
+  const silenceURL = digest ? '' : commonSilenceURL(alerts);
   const silence: LinkView[] = silenceURL
     ? [{ kind: 'silence', name: STRINGS[language].links.silence, url: silenceURL }]
     : [];
@@ -304,7 +308,7 @@ export function groupView(
 ): GroupView {
   const sharedLabels = sharedLabelsOf(shown);
   const linkKinds = linkKindsFor(shown, scope.digest);
-  const groupLinks = groupLinksOf(shown, linkKinds, scope.language);
+  const groupLinks = groupLinksOf(shown, linkKinds, scope.digest, scope.language);
   const alerts = shown.map((alert) => ({
     ...alert,
     ownLabels: alert.shownLabels.filter(
