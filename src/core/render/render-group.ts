@@ -89,9 +89,11 @@ function scopeOf(ctx: RenderContext, kind: MessageKind): Scope {
   };
 }
 
-/** Whether the rule brings a template of its own (which the compact style does not use). */
+/** Whether the rule's templates differ from the built-in ones (the compact style uses neither). */
 export function hasCustomTemplate(ctx: RenderContext): boolean {
-  return Boolean(ctx.template?.title?.trim() || ctx.template?.alert?.trim());
+  const used = templatesFor(ctx.template, ctx.language);
+  const defaults = DEFAULT_TEMPLATES[ctx.language];
+  return used.title !== defaults.title || used.alert !== defaults.alert;
 }
 
 /** The given templates, with the built-in ones of the language for what is absent or blank. */
