@@ -106,3 +106,22 @@ describe('digests: a reader can tell which group each alert belongs to and its s
     assert.ok(!text.includes('[规则](') && !text.includes('[仪表盘](') && !text.includes('[静默]('));
   });
 });
+
+describe('group silence link', () => {
+  it('is left out, not a failure, when a sender gives a URL that does not parse', () => {
+    const group = makeGroup(
+      Array.from({ length: 8 }, (_, i) =>
+        makeAlert({
+          fingerprint: `s${i}`,
+          labels: { alertname: 'HighCPU', instance: `db-${i}:9100`, severity: 'critical' },
+          annotations: { summary: 'x'.repeat(600) },
+          silenceURL: i === 3 ? 'https://[broken/silence?matcher=a%3Db' : 'https://grafana.example.com/s?matcher=a%3Db',
+        })
+      )
+    );
+    const { messages } = renderDeliveryMessages(deliveries([group], false), 'robot-markdown');
+    const text = messages.map((message) => markdownOf(message.body)).join('\n');
+    assert.ok(text.includes('`db-7:9100`'), 'rendered, compact');
+    assert.ok(!text.includes('[静默]('));
+  });
+});

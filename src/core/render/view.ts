@@ -252,6 +252,14 @@ function sharedLabelsOf(alerts: AlertView[]): LabelView[] {
   );
 }
 
+function parseURL(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A silence for the firing alerts together: their senders' silence URL with only the matchers they
  * all share (Grafana gives each alert one with all its labels), or '' when they share none.
@@ -261,7 +269,10 @@ function commonSilenceURL(alerts: AlertView[]): string {
   if (urls.length === 0 || urls.some((url) => url === '')) {
     return '';
   }
-  const parsed = urls.map((url) => new URL(url));
+  const parsed = urls.map(parseURL).filter((url): url is URL => url !== null);
+  if (parsed.length < urls.length) {
+    return '';
+  }
   const common = parsed[0].searchParams
     .getAll('matcher')
     .filter((matcher) => parsed.every((url) => url.searchParams.getAll('matcher').includes(matcher)));
