@@ -1,7 +1,7 @@
 /**
- * The one way groups become the messages a destination gets: the relay's sends, its preview, the
- * delivery log's "messages" and the service test, and the plugin's live preview all call this, so
- * what is previewed is byte for byte what is sent.
+ * How pending groups become the messages one destination gets: their parts (compact when big or
+ * in a digest), packed into as few messages as the kind's byte limit allows. Previews render
+ * through this too, so that what is previewed is byte for byte what is sent.
  */
 import type { AlertGroup } from '../alert';
 import type { RobotTextBody } from '../messages';
