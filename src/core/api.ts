@@ -66,6 +66,7 @@ export const ruleViewSchema = z.object({
   language: ruleFields.language.unwrap(),
   timezone: z.string(),
   template: z.object({ title: z.string().optional(), alert: z.string().optional() }).optional(),
+  labels: z.object({ hide: z.array(z.string()), first: z.array(z.string()) }),
   mentions: z.object({ users: z.array(z.string()), mobiles: z.array(z.string()), all: z.boolean() }),
   quietHours: z.object({ start: z.string(), end: z.string(), allowSeverities: z.array(z.string()) }).optional(),
   hmac: z.object({ header: z.string(), timestampHeader: z.string(), secretSet: z.boolean() }).optional(),
@@ -195,7 +196,9 @@ export const relayStatusSchema = z.object({
   egressIp: z.string().nullable(),
   provisioning: z.string().nullable(),
   /** The last refused provisioning reload, until one succeeds. */
-  provisioningRefused: z.object({ at: isoTime, problems: z.array(z.object({ path: z.string(), message: z.string() })) }).nullable(),
+  provisioningRefused: z
+    .object({ at: isoTime, problems: z.array(z.object({ path: z.string(), message: z.string() })) })
+    .nullable(),
   /** The proxy the WeCom calls go through (credentials hidden), or null; source: flag, env, or no_proxy (bypassed). */
   egressProxy: z.object({ url: z.string().nullable(), source: z.enum(['flag', 'env', 'no_proxy']).nullable() }),
   services: z.number().int(),

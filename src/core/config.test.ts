@@ -50,5 +50,14 @@ describe('rule schema', () => {
     assert.equal(rule.timezone, 'Asia/Shanghai');
     assert.equal(rule.sendResolved, true);
     assert.deepEqual(rule.match, { matchers: [], severities: [], statuses: [] });
+    assert.deepEqual(rule.labels, { hide: [], first: [] });
+  });
+
+  test('labels: which to hide and which to show first; a misspelt key is named', () => {
+    const rule = ruleSchema.parse({ ...base, labels: { hide: ['grafana_folder'], first: ['cluster'] } });
+    assert.deepEqual(rule.labels, { hide: ['grafana_folder'], first: ['cluster'] });
+    const result = validate(ruleSchema, { ...base, labels: { hidden: ['x'] } }, 'en');
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.ok ? [] : result.problems.map((problem) => problem.path), ['labels.hidden']);
   });
 });

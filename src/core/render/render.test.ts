@@ -121,6 +121,34 @@ describe('renderParts: what the on-call engineer reads', () => {
     assert.ok(part.includes('告警 1</font> · <font color="info">恢复 1</font>'));
   });
 
+  it('shows the labels not shown otherwise, shared ones once; never Grafana’s __…__ ones', () => {
+    const labels = (instance: string, extra: Record<string, string>) => ({
+      alertname: 'OrderLag',
+      severity: 'critical',
+      instance,
+      __alert_rule_uid__: 'abc',
+      team: 'blue',
+      cluster: '订单库',
+      ...extra,
+    });
+    const group = makeGroup([
+      makeAlert({ fingerprint: 'a', labels: labels('db-1', { lbl1: 'val1' }) }),
+      makeAlert({ fingerprint: 'b', labels: labels('db-2', { lbl1: 'val2', mountpoint: '/data' }) }),
+    ]);
+    const [part] = renderParts(group, makeContext(), 'robot-markdown');
+    assert.ok(part.includes('\n> 标签：team=blue · cluster=订单库\n'), part);
+    assert.ok(part.includes('> 标签：lbl1=val1\n') && part.includes('> 标签：lbl1=val2 · mountpoint=/data\n'));
+    assert.ok(!part.includes('__alert_rule_uid__') && !part.includes('severity=') && !part.includes('instance='));
+
+    const chosen = makeContext({ labels: { hide: ['team'], first: ['mountpoint', 'cluster'] } });
+    const [ordered] = renderParts(group, chosen, 'robot-markdown');
+    assert.ok(ordered.includes('\n> 标签：cluster=订单库\n'), ordered);
+    assert.ok(ordered.includes('> 标签：mountpoint=/data · lbl1=val2\n'), 'first, then the rest');
+    assert.ok(!ordered.includes('team='));
+    const [en] = renderParts(group, makeContext({ language: 'en' }), 'robot-markdown');
+    assert.ok(en.includes('\n> Labels: team=blue · cluster=订单库\n'));
+  });
+
   it('is deterministic for the same input and ctx.now', () => {
     for (const kind of ['robot-markdown', 'app-text', 'app-textcard'] as const) {
       assert.deepEqual(

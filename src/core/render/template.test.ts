@@ -6,13 +6,16 @@ import { makeAlert, makeContext, makeGroup } from './test-fixtures';
 describe('custom templates', () => {
   it('the built-in templates are the Liquid a user can copy: pasting them changes nothing', () => {
     for (const language of ['zh-CN', 'en'] as const) {
-      const builtIn = renderParts(SAMPLE_GROUPS.firing, makeContext({ language }), 'robot-markdown');
-      const copied = renderParts(
-        SAMPLE_GROUPS.firing,
-        makeContext({ language, template: { ...DEFAULT_TEMPLATES[language] } }),
-        'robot-markdown'
-      );
-      assert.deepEqual(copied, builtIn);
+      // A big group too: the built-ins show it compact, and so do their copies.
+      for (const group of [SAMPLE_GROUPS.firing, SAMPLE_GROUPS.many]) {
+        const builtIn = renderParts(group, makeContext({ language }), 'robot-markdown');
+        const copied = renderParts(
+          group,
+          makeContext({ language, template: { ...DEFAULT_TEMPLATES[language] } }),
+          'robot-markdown'
+        );
+        assert.deepEqual(copied, builtIn);
+      }
       assert.equal(templateError(DEFAULT_TEMPLATES[language]), null);
     }
   });

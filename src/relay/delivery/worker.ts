@@ -8,11 +8,12 @@
 import {
   companionText,
   packMessages,
-  renderParts,
+  renderGroupParts,
   ruleRenderContext,
   type MessageKind,
   type PackItem,
   type PackedMessage,
+  type RenderedPart,
 } from '../../core/render';
 import type { Mentions, RuleConfig } from '../../core/config';
 import type { Catalog } from '../config/catalog';
@@ -63,7 +64,7 @@ interface Queued {
 
 interface QueueItem {
   delivery: Delivery;
-  parts: string[];
+  parts: RenderedPart[];
   digest: boolean;
   mentions: Mentions;
   language: 'zh-CN' | 'en';
@@ -345,7 +346,7 @@ export class DeliveryWorker {
   private render(queue: Queued[], kind: MessageKind, digest: boolean): QueueItem[] {
     return queue
       .map(({ delivery, rule }) => {
-        const parts = renderParts(
+        const parts = renderGroupParts(
           delivery.group,
           ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: styleOf(delivery, digest) }),
           kind
@@ -456,6 +457,7 @@ function pack(items: QueueItem[], kind: MessageKind): PackedMessage[] {
       parts: item.parts,
       mentions: item.mentions,
       firing: item.delivery.group.status === 'firing',
+      language: item.language,
     })),
     kind
   );

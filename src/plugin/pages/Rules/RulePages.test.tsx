@@ -118,6 +118,18 @@ describe('Rule edit page', () => {
     expect(await screen.findByText("Identical to the relay's own preview")).toBeInTheDocument();
   });
 
+  test('a rule’s hidden labels stay hidden in the live preview and are kept when saved', async () => {
+    const { rules } = setup({ rules: [{ config: { ...RULE, labels: { hide: ['grafana_folder'], first: ['job'] } } }] });
+    renderPage('rules/critical/edit');
+    const robot = await screen.findByTestId(testIds.preview.column('robot-markdown'));
+    await waitFor(() => expect(within(robot).getAllByText(/> 标签：job=node/).length).toBeGreaterThan(0));
+    expect(within(robot).queryByText(/grafana_folder=/)).not.toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText(/^Name/), { target: { value: '严重告警（新）' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save rule' }));
+    await waitFor(() => expect(rules.stored.get('critical')?.config.name).toBe('严重告警（新）'));
+    expect(rules.stored.get('critical')?.config.labels).toEqual({ hide: ['grafana_folder'], first: ['job'] });
+  });
+
   test('connects the contact point through the receivers API with the ingest token', async () => {
     const { grafana } = setup();
     renderPage('rules/critical/edit');

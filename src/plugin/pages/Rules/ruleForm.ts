@@ -22,6 +22,8 @@ export interface RuleFormValues {
   customTemplate: boolean;
   template: { title: string; alert: string };
   mentions: { users: string[]; mobiles: string[]; all: boolean };
+  /** Kept as the rule has it: labels shown first or hidden (set through provisioning or the API). */
+  labels: { hide: string[]; first: string[] };
   quietHoursEnabled: boolean;
   quietHours: { start: string; end: string; allowSeverities: string[] };
   hmacEnabled: boolean;
@@ -46,6 +48,7 @@ export function newRuleValues(): RuleFormValues {
     customTemplate: false,
     template: { ...DEFAULT_TEMPLATES['zh-CN'] },
     mentions: { users: [], mobiles: [], all: false },
+    labels: { hide: [], first: [] },
     quietHoursEnabled: false,
     quietHours: { start: '22:00', end: '08:00', allowSeverities: ['critical'] },
     hmacEnabled: false,
@@ -75,6 +78,7 @@ export function valuesFromView(rule: RuleView): RuleFormValues {
       alert: rule.template?.alert || DEFAULT_TEMPLATES[rule.language].alert,
     },
     mentions: rule.mentions,
+    labels: rule.labels,
     quietHoursEnabled: rule.quietHours !== undefined,
     quietHours: rule.quietHours ?? defaults.quietHours,
     hmacEnabled: rule.hmac !== undefined,
@@ -100,6 +104,7 @@ export function bodyFromValues(values: RuleFormValues) {
     timezone: values.timezone.trim(),
     ...(values.customTemplate ? { template: values.template } : {}),
     mentions: values.mentions,
+    labels: values.labels,
     ...(values.quietHoursEnabled ? { quietHours: values.quietHours } : {}),
     ...(values.hmacEnabled
       ? {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deliveryDetailSchema, deliveryPageSchema, deliverySummarySchema } from '../../../core/api';
 import { deliveryStatuses } from '../../../core/delivery-states';
 import { errcodeHint } from '../../../core/errcodes';
-import { packMessages, renderParts, ruleRenderContext } from '../../../core/render';
+import { renderDeliveryMessages, ruleRenderContext } from '../../../core/render';
 import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
@@ -172,14 +172,12 @@ function renderedMessages(delivery: Delivery, context: RelayContext) {
   }
   const kind = messageKindOf(target);
   try {
-    const parts = renderParts(
-      delivery.group,
-      ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: delivery.digest }),
-      kind
-    );
-    return packMessages([{ parts, mentions: rule.mentions, firing: delivery.group.status === 'firing' }], kind).map(
-      ({ body, bytes, limit }) => ({ body, bytes, limit })
-    );
+    const ctx = ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: delivery.digest });
+    return renderDeliveryMessages([{ group: delivery.group, ctx }], kind).messages.map(({ body, bytes, limit }) => ({
+      body,
+      bytes,
+      limit,
+    }));
   } catch {
     return [];
   }

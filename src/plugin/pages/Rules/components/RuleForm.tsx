@@ -260,6 +260,35 @@ export function RuleForm({
               />
             </Field>
           </Stack>
+          <Field
+            label={t('rules.form.labels-first', 'Labels shown first')}
+            description={t(
+              'rules.form.labels-first-description',
+              'Messages show every label besides name, severity and instance (not Grafana’s __…__ ones); these come first, in this order.'
+            )}
+            invalid={invalid('labels.first')}
+            error={problemOf('labels.first')}
+          >
+            <TagsInput
+              id="rule-labels-first"
+              tags={values.labels.first}
+              addOnBlur
+              onChange={(first) => update({ labels: { ...values.labels, first } })}
+            />
+          </Field>
+          <Field
+            label={t('rules.form.labels-hide', 'Hidden labels')}
+            description={t('rules.form.labels-hide-description', 'Labels messages never show, e.g. grafana_folder.')}
+            invalid={invalid('labels.hide')}
+            error={problemOf('labels.hide')}
+          >
+            <TagsInput
+              id="rule-labels-hide"
+              tags={values.labels.hide}
+              addOnBlur
+              onChange={(hide) => update({ labels: { ...values.labels, hide } })}
+            />
+          </Field>
           <MentionsField
             mentions={values.mentions}
             onChange={(mentions) => update({ mentions })}
