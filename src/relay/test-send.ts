@@ -23,6 +23,9 @@ export interface DestinationResult {
   invalidRecipients: string[];
 }
 
+/** The test message reads like the default templates' alerts, which are in Chinese, whatever language the caller reads. */
+const TEST_MESSAGE_LANGUAGE: Language = 'zh-CN';
+
 function testGroup(now: Date): AlertGroup {
   const sample = SAMPLE_GROUPS.test;
   return { ...sample, alerts: sample.alerts.map((alert) => ({ ...alert, startsAt: now.toISOString() })) };
@@ -46,7 +49,8 @@ async function sendOne(
   const kind = messageKindOf(target);
   const ctx = {
     ruleName: service.name,
-    language,
+    serviceName: service.name,
+    language: TEST_MESSAGE_LANGUAGE,
     timezone: 'Asia/Shanghai',
     mentions: { users: [], mobiles: [], all: false },
     now: new Date(now),

@@ -353,7 +353,10 @@ describe('admin API: test-send', () => {
         ['app', 'zhangsan|lisi', true],
       ]
     );
-    assert.match(robotTexts(h.wecom)[0], /\[TEST\].*TestAlert/, "in the admin's language");
+    const [text] = robotTexts(h.wecom);
+    assert.match(text, /^## 【测试】.*TestAlert/, 'in Chinese, as the default templates, whatever the admin reads');
+    assert.match(text, /\n> 通知服务：运维通知/, 'labelled as the service under test, not a rule');
+    assert.doesNotMatch(text, /规则：|Rule:/);
     assert.equal(h.wecom.appMessages('zhangsan').length, 1);
     assert.equal(h.wecom.appMessages('lisi').length, 1);
   });

@@ -45,6 +45,7 @@ interface Scope {
   language: Language;
   timezone: string;
   ruleName: string;
+  serviceName: string;
   now: Date;
   labels: LabelChoice;
   digest: boolean;
@@ -83,6 +84,7 @@ function scopeOf(ctx: RenderContext, kind: MessageKind): Scope {
     language: ctx.language,
     timezone: usableTimezone(ctx.timezone),
     ruleName: ctx.ruleName,
+    serviceName: ctx.serviceName ?? '',
     now: ctx.now ?? new Date(),
     labels: ctx.labels ?? { hide: [], first: [] },
     digest: ctx.digest ?? false,

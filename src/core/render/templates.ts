@@ -12,7 +12,7 @@ const linkList = (list: string) =>
 
 const zhHeading = [
   '## {% if isTest %}【测试】{% endif %}{% if status == "firing" %}<font color="warning">【告警】</font>{% else %}<font color="info">【恢复】</font>{% endif %}{{ title }} {{ part }}',
-  '> 规则：{{ ruleName }}{% if firing %} · <font color="warning">告警 {{ firing }}</font>{% endif %}{% if resolved %} · <font color="info">恢复 {{ resolved }}</font>{% endif %}',
+  '> {% if serviceName %}通知服务：{{ serviceName }}{% else %}规则：{{ ruleName }}{% endif %}{% if firing %} · <font color="warning">告警 {{ firing }}</font>{% endif %}{% if resolved %} · <font color="info">恢复 {{ resolved }}</font>{% endif %}',
   `{% if sharedLabels.size > 0 and kind != "app-textcard" %}> 标签：${labelList('sharedLabels')}{% endif %}`,
   '{% if truncatedAlerts %}> <font color="comment">另有 {{ truncatedAlerts }} 条告警未列出（Grafana 已截断）</font>{% endif %}',
   '{% if isTest %}> <font color="comment">这是一条测试通知，无需处理</font>{% endif %}',
@@ -37,7 +37,7 @@ const zhAlert = [
 
 const enHeading = [
   '## {% if isTest %}[TEST] {% endif %}{% if status == "firing" %}<font color="warning">[FIRING]</font>{% else %}<font color="info">[RESOLVED]</font>{% endif %} {{ title }} {{ part }}',
-  '> Rule: {{ ruleName }}{% if firing %} · <font color="warning">{{ firing }} firing</font>{% endif %}{% if resolved %} · <font color="info">{{ resolved }} resolved</font>{% endif %}',
+  '> {% if serviceName %}Service: {{ serviceName }}{% else %}Rule: {{ ruleName }}{% endif %}{% if firing %} · <font color="warning">{{ firing }} firing</font>{% endif %}{% if resolved %} · <font color="info">{{ resolved }} resolved</font>{% endif %}',
   `{% if sharedLabels.size > 0 and kind != "app-textcard" %}> Labels: ${labelList('sharedLabels')}{% endif %}`,
   '{% if truncatedAlerts %}> <font color="comment">{{ truncatedAlerts }} more alerts not listed (truncated by Grafana)</font>{% endif %}',
   '{% if isTest %}> <font color="comment">This is a test notification; no action needed.</font>{% endif %}',

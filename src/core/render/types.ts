@@ -6,6 +6,8 @@ export type MessageKind = 'robot-markdown' | 'app-markdown' | 'app-text' | 'app-
 
 export interface RenderContext {
   ruleName: string;
+  /** Set for a service's test message: the heading names the service, not a rule. */
+  serviceName?: string;
   language: Language;
   /** IANA, e.g. Asia/Shanghai. */
   timezone: string;

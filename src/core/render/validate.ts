@@ -17,6 +17,7 @@ function renderSample(templates: Templates, group: AlertGroup, kind: MessageKind
     language: 'zh-CN',
     timezone: DEFAULT_TIMEZONE,
     ruleName: '示例规则',
+    serviceName: '',
     now,
     labels: { hide: [], first: [] },
     digest: false,

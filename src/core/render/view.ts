@@ -85,6 +85,8 @@ export interface GroupView {
   source: AlertSource;
   receiver: string;
   ruleName: string;
+  /** The service under test, in a service's test message; '' otherwise. */
+  serviceName: string;
   /** The alertname when all alerts share one, else the rule name. */
   title: string;
   groupKey: string;
@@ -312,6 +314,7 @@ export function groupView(
     language: Language;
     timezone: string;
     ruleName: string;
+    serviceName: string;
     now: Date;
     part: string;
     digest: boolean;
@@ -340,6 +343,7 @@ export function groupView(
     source: group.source,
     receiver: group.receiver,
     ruleName: scope.ruleName,
+    serviceName: scope.serviceName,
     title: shared || scope.ruleName,
     groupKey: group.groupKey,
     groupLabels: group.groupLabels,
