@@ -97,6 +97,19 @@ describe('Deliveries page', () => {
     await waitFor(() => expect(rows()).toHaveLength(3));
   });
 
+  test('a relative time range in the URL goes to the relay as a moving bound in ms', async () => {
+    const { log } = setup([FAILED]);
+    const before = Date.now();
+    renderPage('?since=now-24h');
+
+    await waitFor(() => expect(log.queries).toHaveLength(1));
+    const since = Number(log.queries[0].since);
+    const dayAgo = 24 * 60 * 60 * 1000;
+    expect(since).toBeGreaterThanOrEqual(before - dayAgo);
+    expect(since).toBeLessThanOrEqual(Date.now() - dayAgo);
+    expect(log.queries[0].until).toBeUndefined();
+  });
+
   test('pages to older deliveries with the cursor of the page before', async () => {
     const { log } = setup(Array.from({ length: 60 }, (_, index) => makeDelivery({ id: index + 1 })));
     renderPage();

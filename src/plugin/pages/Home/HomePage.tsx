@@ -39,7 +39,7 @@ function Overview({ relayUrl }: { relayUrl: string }) {
   return (
     <Stack direction="column" gap={3}>
       <StartGuide relayUrl={relayUrl} />
-      <Grid gap={2} minColumnWidth={44}>
+      <Grid gap={2} columns={{ xs: 1, lg: 2 }}>
         <RelayHealth relayUrl={relayUrl} refresh={<RefreshButton />} />
         <RecentFailures failedTotal={status.data?.queue?.failed} />
       </Grid>

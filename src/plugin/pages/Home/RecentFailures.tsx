@@ -27,7 +27,7 @@ export function RecentFailures({ failedTotal }: { failedTotal: number | undefine
             {t('overview.failures.title', 'Recent failures')}
           </Text>
           <LinkButton variant="secondary" size="sm" icon="history" href={deliveriesUrl({ status: 'failed' })}>
-            {failedTotal === undefined
+            {!failedTotal
               ? t('overview.failures.all', 'All failed deliveries')
               : t('overview.failures.all-number', 'All {{number}} failed deliveries', { number: failedTotal })}
           </LinkButton>

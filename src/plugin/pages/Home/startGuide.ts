@@ -77,12 +77,11 @@ export function startGuide(input: StartGuideInput): StartGuide {
   const deliveredThrough = rules?.find((rule) =>
     recentDeliveries?.some((delivery) => !delivery.isTest && delivery.rule === rule.uid)
   );
-  const noContactPoint =
-    rules !== undefined && contactPoints !== undefined && !connections.some(({ contactPoint }) => contactPoint.exists);
+  const noContactPoint = contactPoints !== undefined && !connections.some(({ contactPoint }) => contactPoint.exists);
   const routeState: StepState =
     routed.length > 0 || deliveredThrough
       ? 'done'
-      : rules?.length === 0 || noContactPoint || Array.isArray(routedReceivers)
+      : rules !== undefined && (rules.length === 0 || noContactPoint || Array.isArray(routedReceivers))
         ? 'todo'
         : 'unknown';
 

@@ -30,7 +30,7 @@ export function useStartGuide(relayUrl: string) {
       service: services.error,
       rule: rules.error,
       connect: rules.error ?? contactPoints.error,
-      route: routedReceivers.error ?? (routedReceivers.data === null ? deliveries.error : null),
+      route: rules.error ?? routedReceivers.error ?? (routedReceivers.data === null ? deliveries.error : null),
     },
     loading: {
       service: services.isLoading,
