@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -74,6 +75,27 @@ describe('ingest endpoints', () => {
       names.filter((name) => stored.get(name) !== 2),
       [],
       'every group is stored for the robot and the app'
+    );
+  });
+
+  test('an accepted webhook logs its request line at debug, a refused one at warn', async () => {
+    const marker = crypto.randomBytes(4).toString('hex');
+    assert.equal((await h.post('grafana', `critical?accepted-${marker}`, groupNamed(`Logged${marker}`))).status, 202);
+    const refused = await h.post('grafana', `critical?refused-${marker}`, fixture('grafana-firing.json'), {
+      authorization: 'Bearer wrong',
+    });
+    assert.equal(refused.status, 401);
+    const lines = () =>
+      fs
+        .readFileSync(h.logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(marker))
+        .map((line) => JSON.parse(line));
+    await h.until(() => lines().length > 0);
+    assert.deepEqual(
+      lines().map((line) => [line.level, line.req.url, line.res.statusCode]),
+      [[40, `/hooks/grafana/critical?refused-${marker}`, 401]],
+      'the relay logs at info: the 202 line (debug) is not written'
     );
   });
 

@@ -1,6 +1,7 @@
 /** The SQLite storage on real files: claims, optimistic versions, dedup, pruning. */
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { normalizePayload } from '../../src/core/normalize';
@@ -131,6 +132,27 @@ describe('SqliteStorage', () => {
     );
     assert.deepEqual(await storage.listDeliveries({ limit: 10 }), []);
     assert.equal((await enqueue(storage, 'good', 60_000, [delivery()], 2)).stored, true, 'its dedup key was not kept');
+  });
+
+  test('the WAL is copied into the database file in the background, not by the writes', async () => {
+    const file = path.join(tempDir(), 'relay.db');
+    const storage = open(file);
+    const emptySize = fs.statSync(file).size;
+    await storage.ingest(
+      Array.from({ length: 500 }, (_, i) => ({
+        action: 'enqueue' as const,
+        dedupKey: `k${i}`,
+        dedupWindowMs: 0,
+        deliveries: [delivery()],
+        now: i,
+      }))
+    );
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(file).size < emptySize + 500_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(fs.statSync(file).size >= emptySize + 500_000, 'the deliveries reached the database file');
+    assert.equal((await storage.queueStats()).pending, 500);
   });
 
   test('writes with a stale version are refused and change nothing', async () => {
