@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AlertGroup } from '../../core/alert';
 import { startCheckpoints, type Checkpoints } from './checkpoints';
+import { IngestThread } from './ingest-thread';
 import type {
   Attempt,
   AttemptRecord,
@@ -13,7 +13,6 @@ import type {
   DueDestination,
   IngestResult,
   IngestWrite,
-  NewDelivery,
   ObjectChange,
   ObjectKind,
   QueueStats,
@@ -174,14 +173,16 @@ function toObject(row: ObjectRow): StoredObject {
 
 /**
  * SQLite in WAL mode with synchronous=FULL: a committed transaction survives kill -9 and power
- * loss. Statements are prepared once per connection.
+ * loss. Statements are prepared once per connection. Ingests commit on a thread's connection of
+ * their own, so a transaction here that reads before it writes begins IMMEDIATE: a deferred one
+ * fails at once, instead of waiting, when the other connection commits between its read and its write.
  */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpoints: Checkpoints;
-  private readonly ingestAll: (writes: IngestWrite[]) => IngestResult[];
+  private readonly ingestThread: IngestThread;
 
   /** `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds). */
   constructor(file: string, options: { onBackgroundError?: (error: Error) => void } = {}) {
@@ -195,7 +196,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
     this.addMissingColumns();
-    this.ingestAll = this.db.transaction((writes: IngestWrite[]) => writes.map((write) => this.ingestOne(write)));
+    this.ingestThread = new IngestThread(file);
     this.checkpoints = startCheckpoints(file, options.onBackgroundError ?? (() => {}));
   }
 
@@ -218,63 +219,9 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /** Inserts deliveries (in the caller's transaction) and returns their ids. */
-  private insertDeliveries(
-    deliveries: NewDelivery[],
-    status: 'pending' | 'skipped',
-    reason: DeliveryReason | undefined,
-    now: number
-  ): number[] {
-    const insert = this.statement(`
-      INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_json, is_test, not_before, status, reason, created_at)
-      VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @group, @isTest, @notBefore, @status, @reason, @now)`);
-    // The deliveries of one webhook share their group: it is serialised once.
-    let group: AlertGroup | undefined;
-    let groupJson = '';
-    return deliveries.map((delivery) => {
-      if (delivery.group !== group) {
-        group = delivery.group;
-        groupJson = JSON.stringify(group);
-      }
-      const result = insert.run({
-        ruleUid: delivery.ruleUid,
-        serviceUid: delivery.serviceUid,
-        destination: delivery.destination,
-        kind: delivery.kind,
-        label: delivery.label,
-        group: groupJson,
-        isTest: delivery.isTest ? 1 : 0,
-        notBefore: delivery.notBefore,
-        status,
-        reason: reason ?? delivery.reason ?? null,
-        now,
-      });
-      return Number(result.lastInsertRowid);
-    });
-  }
-
+  /** In one transaction on the ingest thread, so that the event loop goes on during the commit. */
   async ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
-    return this.guard(() => this.ingestAll(writes));
-  }
-
-  private ingestOne(write: IngestWrite): IngestResult {
-    const { deliveries, now } = write;
-    if (write.action === 'skip') {
-      return { stored: false, ids: this.insertDeliveries(deliveries, 'skipped', write.reason, now) };
-    }
-    const previous = this.statement('SELECT received_at FROM ingests WHERE dedup_key = ?').get(write.dedupKey) as
-      { received_at: number } | undefined;
-    if (previous && now - previous.received_at < write.dedupWindowMs) {
-      return { stored: false, ids: this.insertDeliveries(deliveries, 'skipped', 'duplicate', now) };
-    }
-    this.statement(
-      'INSERT INTO ingests (dedup_key, received_at) VALUES (?, ?) ON CONFLICT (dedup_key) DO UPDATE SET received_at = excluded.received_at'
-    ).run(write.dedupKey, now);
-    const touchDestination = this.statement('INSERT INTO destinations (destination) VALUES (?) ON CONFLICT DO NOTHING');
-    for (const delivery of deliveries) {
-      touchDestination.run(delivery.destination);
-    }
-    return { stored: true, ids: this.insertDeliveries(deliveries, 'pending', undefined, now) };
+    return this.ingestThread.ingest(writes);
   }
 
   async ping(): Promise<void> {
@@ -282,6 +229,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.ingestThread.stop();
     await this.checkpoints.stop();
     if (this.db.open) {
       this.db.close();
@@ -311,22 +259,24 @@ export class SqliteStorage implements Storage {
         version = version + 1, updated_at = @now`);
     const remove = this.statement('DELETE FROM objects WHERE kind = ? AND uid = ?');
     this.guard(() =>
-      this.db.transaction(() => {
-        for (const change of changes) {
-          const uid = change.op === 'put' ? change.object.uid : change.uid;
-          if (change.expectVersion !== undefined) {
-            const current = versionOf.get(change.kind, uid) as { version: number } | undefined;
-            if ((current?.version ?? 0) !== change.expectVersion) {
-              throw new VersionConflict(change.kind, uid, current?.version ?? null);
+      this.db
+        .transaction(() => {
+          for (const change of changes) {
+            const uid = change.op === 'put' ? change.object.uid : change.uid;
+            if (change.expectVersion !== undefined) {
+              const current = versionOf.get(change.kind, uid) as { version: number } | undefined;
+              if ((current?.version ?? 0) !== change.expectVersion) {
+                throw new VersionConflict(change.kind, uid, current?.version ?? null);
+              }
+            }
+            if (change.op === 'put') {
+              upsert.run({ kind: change.kind, ...change.object, now: change.now });
+            } else {
+              remove.run(change.kind, uid);
             }
           }
-          if (change.op === 'put') {
-            upsert.run({ kind: change.kind, ...change.object, now: change.now });
-          } else {
-            remove.run(change.kind, uid);
-          }
-        }
-      })()
+        })
+        .immediate()
     );
   }
 
@@ -536,17 +486,21 @@ export class SqliteStorage implements Storage {
 
   async retryDelivery(id: number, now: number): Promise<Delivery | undefined> {
     this.guard(() =>
-      this.db.transaction(() => {
-        const row = this.statement('SELECT destination FROM deliveries WHERE id = ?').get(id) as
-          { destination: string } | undefined;
-        if (!row) {
-          return;
-        }
-        this.statement(
-          `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
-        ).run(now, id);
-        this.statement('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?').run(row.destination);
-      })()
+      this.db
+        .transaction(() => {
+          const row = this.statement('SELECT destination FROM deliveries WHERE id = ?').get(id) as
+            { destination: string } | undefined;
+          if (!row) {
+            return;
+          }
+          this.statement(
+            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
+          ).run(now, id);
+          this.statement('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?').run(
+            row.destination
+          );
+        })
+        .immediate()
     );
     return this.getDelivery(id);
   }
