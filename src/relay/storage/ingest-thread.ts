@@ -7,14 +7,14 @@ import { Worker } from 'node:worker_threads';
 import type { AlertGroup } from '../../core/alert';
 import { StorageUnavailable, type IngestResult, type IngestWrite } from './types';
 
-/** A delivery as the thread inserts it: its group already serialised. */
+/** A delivery as the thread inserts it: its group is one of its write's `groups`, serialised. */
 interface Row {
   ruleUid: string;
   serviceUid: string;
   destination: string;
   kind: string;
   label: string;
-  group: string;
+  group: number;
   isTest: 0 | 1;
   notBefore: number;
   reason: string | null;
@@ -26,6 +26,8 @@ interface ThreadWrite {
   dedupKey: string;
   dedupWindowMs: number;
   now: number;
+  /** The groups of the deliveries (one per webhook, whatever its number of destinations). */
+  groups: string[];
   rows: Row[];
 }
 
@@ -48,23 +50,25 @@ const insert = db.prepare(
   'INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_json, is_test, not_before, status, reason, created_at) ' +
   'VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @group, @isTest, @notBefore, @status, @reason, @now)'
 );
-function insertRows(rows, status, reason, now) {
-  return rows.map((row) => Number(insert.run({ ...row, status, reason: reason || row.reason, now }).lastInsertRowid));
+function insertRows({ rows, groups, now }, status, reason) {
+  return rows.map(
+    (row) => Number(insert.run({ ...row, group: groups[row.group], status, reason: reason || row.reason, now }).lastInsertRowid)
+  );
 }
 const ingest = db.transaction((writes) =>
   writes.map((write) => {
     if (write.skipReason) {
-      return { stored: false, ids: insertRows(write.rows, 'skipped', write.skipReason, write.now) };
+      return { stored: false, ids: insertRows(write, 'skipped', write.skipReason) };
     }
     const previous = seen.get(write.dedupKey);
     if (previous && write.now - previous.received_at < write.dedupWindowMs) {
-      return { stored: false, ids: insertRows(write.rows, 'skipped', 'duplicate', write.now) };
+      return { stored: false, ids: insertRows(write, 'skipped', 'duplicate') };
     }
     remember.run(write.dedupKey, write.now);
     for (const row of write.rows) {
       touchDestination.run(row.destination);
     }
-    return { stored: true, ids: insertRows(write.rows, 'pending', null, write.now) };
+    return { stored: true, ids: insertRows(write, 'pending', null) };
   })
 );
 parentPort.on('message', ({ id, writes }) => {
@@ -78,14 +82,14 @@ parentPort.on('message', ({ id, writes }) => {
 });
 `;
 
-/** The deliveries of one webhook share their group: it is serialised once. */
+/** The deliveries of one webhook share their group: it is serialised and posted once. */
 function toThreadWrite(write: IngestWrite): ThreadWrite {
+  const groups: string[] = [];
   let group: AlertGroup | undefined;
-  let groupJson = '';
   const rows = write.deliveries.map((delivery): Row => {
     if (delivery.group !== group) {
       group = delivery.group;
-      groupJson = JSON.stringify(group);
+      groups.push(JSON.stringify(group));
     }
     return {
       ruleUid: delivery.ruleUid,
@@ -93,15 +97,15 @@ function toThreadWrite(write: IngestWrite): ThreadWrite {
       destination: delivery.destination,
       kind: delivery.kind,
       label: delivery.label,
-      group: groupJson,
+      group: groups.length - 1,
       isTest: delivery.isTest ? 1 : 0,
       notBefore: delivery.notBefore,
       reason: delivery.reason ?? null,
     };
   });
   return write.action === 'skip'
-    ? { skipReason: write.reason, dedupKey: '', dedupWindowMs: 0, now: write.now, rows }
-    : { skipReason: null, dedupKey: write.dedupKey, dedupWindowMs: write.dedupWindowMs, now: write.now, rows };
+    ? { skipReason: write.reason, dedupKey: '', dedupWindowMs: 0, now: write.now, groups, rows }
+    : { skipReason: null, dedupKey: write.dedupKey, dedupWindowMs: write.dedupWindowMs, now: write.now, groups, rows };
 }
 
 export class IngestThread {
