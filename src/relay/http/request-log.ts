@@ -4,7 +4,7 @@
  * write thousands of lines a day. A refused webhook logs at warn (its alerts are lost until the
  * sender is fixed), other refusals at info, and every 5xx at warn.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 const QUIET_WHEN_OK = /^\/(hooks\/|healthz$|readyz$|metrics$)/;
 
@@ -19,11 +19,18 @@ export function requestLogLevel(route: string | undefined, statusCode: number): 
   return route !== undefined && QUIET_WHEN_OK.test(route) ? 'debug' : 'info';
 }
 
-/** The onResponse hook that replaces fastify's two lines per request (`disableRequestLogging`). */
-export function logRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  request.log[requestLogLevel(request.routeOptions.url, reply.statusCode)](
-    { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-    'request completed'
-  );
-  done();
+/** Replaces fastify's two lines per request (incoming, completed) with that one. */
+export class RequestLog extends LogController {
+  incomingRequest(): void {}
+
+  requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) {
+      super.requestCompleted(error, request, reply);
+      return;
+    }
+    request.log[requestLogLevel(request.routeOptions.url, reply.statusCode)](
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed'
+    );
+  }
 }

@@ -4,12 +4,12 @@ import { adminRoutes } from './admin';
 import { errorBody, languageOf, sendError, sendFrameworkError } from './errors';
 import { hookRoutes } from './hooks';
 import { opsRoutes } from './ops';
-import { logRequest } from './request-log';
+import { RequestLog } from './request-log';
 
 export async function buildServer(context: RelayContext) {
   const app = Fastify({
     loggerInstance: context.logger,
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     bodyLimit: context.settings.bodyLimitBytes,
     // Grafana opens a new connection per notification; keep-alive helps the rest.
     keepAliveTimeout: 65_000,
@@ -17,7 +17,6 @@ export async function buildServer(context: RelayContext) {
     frameworkErrors: sendFrameworkError,
   });
 
-  app.addHook('onResponse', logRequest);
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => {
     const route = `${request.method} ${request.url.split('?')[0]}`;
