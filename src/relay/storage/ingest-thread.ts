@@ -132,9 +132,16 @@ export class IngestThread {
     return committed;
   }
 
+  /** Resolves once no commit is under way (before the next one can start). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) {
+      await Promise.allSettled(this.inFlight);
+    }
+  }
+
   /** Lets the commits under way finish, then ends the thread. */
   async stop(): Promise<void> {
-    await Promise.allSettled(this.inFlight);
+    await this.idle();
     await this.thread?.terminate();
     this.thread = undefined;
   }

@@ -264,7 +264,7 @@ export class SqliteStorage implements Storage {
       ON CONFLICT (kind, uid) DO UPDATE SET name = @name, sealed = @sealed, provenance = @provenance,
         version = version + 1, updated_at = @now`);
     const remove = this.statement('DELETE FROM objects WHERE kind = ? AND uid = ?');
-    this.guard(() =>
+    await this.write(() =>
       this.db
         .transaction(() => {
           for (const change of changes) {
@@ -313,7 +313,7 @@ export class SqliteStorage implements Storage {
     const pending = this.statement(
       `SELECT * FROM deliveries WHERE destination = ? AND status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?`
     );
-    return this.guard(() =>
+    return this.write(() =>
       this.db.transaction(() => {
         const claimed = claim.run({ destination, worker, until: now + leaseMs, now }).changes > 0;
         return claimed ? (pending.all(destination, now, limit) as DeliveryRow[]).map(toDelivery) : [];
@@ -323,7 +323,7 @@ export class SqliteStorage implements Storage {
 
   /** One relay process owns a SQLite file, so at its start every claim in it is stale. */
   async recoverClaims(): Promise<void> {
-    this.guard(() => this.statement('UPDATE destinations SET claimed_by = NULL, claimed_until = 0').run());
+    await this.write(() => this.statement('UPDATE destinations SET claimed_by = NULL, claimed_until = 0').run());
   }
 
   async releaseDestination(
@@ -331,7 +331,7 @@ export class SqliteStorage implements Storage {
     worker: string,
     hold: { retryAt: number | null; failed: boolean }
   ): Promise<void> {
-    this.guard(() =>
+    await this.write(() =>
       this.statement(
         `UPDATE destinations SET claimed_by = NULL, claimed_until = 0,
              retry_at = COALESCE(@retryAt, 0),
@@ -363,7 +363,7 @@ export class SqliteStorage implements Storage {
       WHERE id = @id`);
     const message = JSON.stringify(attempt.message);
     const invalid = attempt.invalidRecipients?.length ? JSON.stringify(attempt.invalidRecipients) : null;
-    this.guard(() =>
+    await this.write(() =>
       this.db.transaction(() => {
         for (const deliveryId of attempt.deliveryIds) {
           insert.run({ ...attempt, deliveryId, ok: attempt.ok ? 1 : 0, message, invalid });
@@ -387,7 +387,7 @@ export class SqliteStorage implements Storage {
     const fail = this.statement(
       `UPDATE deliveries SET status = 'failed', last_errcode = ?, last_error = ?, sent_at = NULL WHERE id = ? AND status = 'pending'`
     );
-    this.guard(() =>
+    await this.write(() =>
       this.db.transaction(() => {
         for (const id of ids) {
           fail.run(errcode, error, id);
@@ -419,7 +419,7 @@ export class SqliteStorage implements Storage {
 
   async logSends(keys: string[], at: number): Promise<void> {
     const insert = this.statement('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
-    this.guard(() =>
+    await this.write(() =>
       this.db.transaction(() => {
         for (const key of keys) {
           insert.run(key, at);
@@ -491,7 +491,7 @@ export class SqliteStorage implements Storage {
   }
 
   async retryDelivery(id: number, now: number): Promise<Delivery | undefined> {
-    this.guard(() =>
+    await this.write(() =>
       this.db
         .transaction(() => {
           const row = this.statement('SELECT destination FROM deliveries WHERE id = ?').get(id) as
@@ -523,7 +523,7 @@ export class SqliteStorage implements Storage {
   }
 
   async prune(before: number, now: number): Promise<number> {
-    return this.guard(() =>
+    return this.write(() =>
       this.db.transaction(() => {
         const old = `SELECT id FROM deliveries WHERE status != 'pending' AND created_at < @before`;
         this.statement(`DELETE FROM attempts WHERE delivery_id IN (${old})`).run({ before });
@@ -533,6 +533,15 @@ export class SqliteStorage implements Storage {
         return removed;
       })()
     );
+  }
+
+  /**
+   * Writes on this connection wait until no ingest commit is under way: the write lock is free
+   * then, so the event loop never sleeps in SQLite's busy handler while the ingest thread fsyncs.
+   */
+  private async write<T>(work: () => T): Promise<T> {
+    await this.ingestThread.idle();
+    return this.guard(work);
   }
 
   /** SQLite errors other than our own become StorageUnavailable, which ingest answers with 503. */
