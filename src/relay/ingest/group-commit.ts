@@ -1,11 +1,12 @@
 /**
  * Group commit: the webhooks that arrive in one turn of the event loop are written in one
- * transaction, so that they share its fsync. Each write's promise settles only once the commit
- * holding it has finished: with its result, or with the commit's error for every write in it.
+ * transaction, so that they share its fsync; those that arrive while a commit is under way form
+ * the next one. Each write's promise settles only once the commit holding it has finished: with
+ * its result, or with the commit's error for every write in it.
  */
 import type { IngestResult, IngestWrite, Storage } from '../storage/types';
 
-/** Writes per transaction: beyond this, one commit would hold the event loop too long. */
+/** Writes per transaction: bounds how long a commit takes, and so how long its webhooks wait. */
 const MAX_BATCH = 256;
 
 interface Waiting {
