@@ -192,7 +192,7 @@ async function relayAgainstBare(wecom: WecomSimulator) {
   const bareRounds: Round[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const { relay, target } = await startRelay(wecom);
+      const { relay, target, dataDir } = await startRelay(wecom);
       try {
         relayRounds.push(
           await alone(target.pid, bare.target.pid, async () => {
@@ -208,6 +208,7 @@ async function relayAgainstBare(wecom: WecomSimulator) {
         );
       } finally {
         await relay.kill('SIGKILL');
+        removeDataDir(dataDir);
       }
       wecom.reset();
     }
@@ -215,6 +216,11 @@ async function relayAgainstBare(wecom: WecomSimulator) {
     bare.child.kill();
   }
   return { relay: medianRound(relayRounds), bare: medianRound(bareRounds) };
+}
+
+/** A round's database grows by hundreds of MB. */
+function removeDataDir(dataDir: string): void {
+  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 function pendingDeliveries(dataDir: string): number {
@@ -243,6 +249,7 @@ async function duringBacklog(wecom: WecomSimulator) {
     };
   } finally {
     await relay.kill('SIGKILL');
+    removeDataDir(dataDir);
     wecom.reset();
   }
 }
@@ -269,6 +276,7 @@ async function crashCheck(wecom: WecomSimulator) {
     }
   } finally {
     await restarted?.kill('SIGTERM');
+    removeDataDir(dataDir);
     wecom.reset();
   }
 }
