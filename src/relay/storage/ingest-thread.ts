@@ -119,12 +119,12 @@ export class IngestThread {
   /** Writes in one transaction on the thread; StorageUnavailable when it fails (nothing is stored then). */
   ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
     const thread = (this.thread ??= this.start());
-    const id = this.nextId++;
+    const message = { id: this.nextId++, writes: writes.map(toThreadWrite) };
     const committed = new Promise<IngestResult[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(message.id, { resolve, reject });
       // Referenced only while a commit is awaited: an idle thread does not keep the process alive.
       thread.ref();
-      thread.postMessage({ id, writes: writes.map(toThreadWrite) });
+      thread.postMessage(message);
     });
     this.inFlight.add(committed);
     const settled = () => this.inFlight.delete(committed);
@@ -132,7 +132,7 @@ export class IngestThread {
     return committed;
   }
 
-  /** Resolves once no commit is under way (before the next one can start). */
+  /** Resolves once no commit is under way. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) {
       await Promise.allSettled(this.inFlight);
