@@ -2,16 +2,13 @@
  * `npm run bench`: figures, not assertions. Everything runs on this machine: the WeCom simulator
  * in this process, the relay as its own process, autocannon as the load generator.
  *
- *  1. ingest requests/s and latency, against a bare Node HTTP server in the same run;
+ *  1. ingest: requests/s, p99 and CPU per request against a bare Node HTTP server (bench/ingest.ts);
  *  2. end-to-end latency from POST to the simulated WeCom, for alerts to idle robots;
  *  3. a storm of 150 distinct groups in 5 s to one robot: messages used against the lower bound,
  *     time until every alert is visible, 45009 count, and RSS at idle and under the storm.
  */
-import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { renderDeliveryMessages } from '../src/core/render';
 import { normalizePayload } from '../src/core/normalize';
 import {
@@ -24,6 +21,7 @@ import {
 } from '../tests/support/relay-harness';
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
 import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
+import { benchIngest } from './ingest';
 
 const ENV = {
   WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -31,8 +29,6 @@ const ENV = {
   WECOM_RELAY_SECRET_KEY: SECRET_KEY,
   WECOM_RELAY_LOG_LEVEL: 'info',
 };
-const INGEST_SECONDS = 10;
-const CONNECTIONS = 32;
 
 function groupPayload(name: string, index = 0) {
   const payload = fixture('grafana-firing.json');
@@ -73,43 +69,6 @@ function rssMiB(pid: number): number {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
-  let counter = 0;
-  return autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: INGEST_SECONDS,
-    headers: { 'content-type': 'application/json', ...headers },
-    requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(groupPayload(`Load${counter++}`)) }) }],
-  });
-}
-
-async function benchIngest() {
-  const wecom = await startWecomSimulator();
-  const relay = await startRelayFor(wecom, [{ uid: 'load', key: 'bench-load-robot-key' }]);
-  const bare = spawn(process.execPath, [path.join(__dirname, 'bare-server.cjs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const bareUrl = await new Promise<string>((resolve) =>
-    readline.createInterface({ input: bare.stdout! }).once('line', (line) => resolve(JSON.parse(line).address))
-  );
-  try {
-    const baseline = await load(`${bareUrl}/`, {});
-    const measured = await load(`${relay.url}/hooks/grafana/load`, { authorization: `Bearer ${INGEST_TOKEN}` });
-    const non2xx = measured.non2xx + measured.errors;
-    return {
-      relay: { rps: measured.requests.average, p50: measured.latency.p50, p99: measured.latency.p99, non2xx },
-      bare: { rps: baseline.requests.average, p50: baseline.latency.p50, p99: baseline.latency.p99 },
-      rss: rssMiB(relay.child.pid!),
-    };
-  } finally {
-    bare.kill();
-    await relay.kill('SIGTERM');
-    await wecom.close();
-  }
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -229,17 +188,7 @@ async function main() {
 
   const only = process.env.BENCH_ONLY;
   if (!only || only === 'ingest') {
-    const ingest = await benchIngest();
-    console.log(
-      `ingest (${CONNECTIONS} connections, ${INGEST_SECONDS}s, a distinct group per request, stored before 202):`
-    );
-    console.log(
-      `  relay  ${fixed(ingest.relay.rps, 0)} req/s  p50 ${ingest.relay.p50} ms  p99 ${ingest.relay.p99} ms  non-2xx ${ingest.relay.non2xx}`
-    );
-    console.log(`  bare   ${fixed(ingest.bare.rps, 0)} req/s  p50 ${ingest.bare.p50} ms  p99 ${ingest.bare.p99} ms`);
-    console.log(
-      `  ratio  ${fixed((ingest.relay.rps / ingest.bare.rps) * 100)} % of a bare Node server; relay RSS after ${fixed(ingest.rss, 0)} MiB\n`
-    );
+    await benchIngest();
   }
   if (!only || only === 'e2e') {
     const e2e = await benchEndToEnd();

@@ -45,7 +45,7 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
   }
   const storage = openStorage(settings);
   try {
-    const catalog = new Catalog(storage, new SecretBox(secretKey));
+    const catalog = new Catalog(storage, new SecretBox(secretKey), settings.apiBase);
     await catalog.reload();
     const service = catalog.services.get(serviceUid)?.config;
     if (!service) {

@@ -30,13 +30,15 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-export function openStorage(settings: Settings): Storage {
+export function openStorage(settings: Settings, logger?: Logger): Storage {
   if (settings.databaseUrl) {
     throw new Error(
       '--database-url (PostgreSQL, HA mode) is not available in this version yet; run without it to use SQLite'
     );
   }
-  return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'));
+  return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'), {
+    onBackgroundError: (error) => logger?.error({ err: error }, 'storage maintenance failed'),
+  });
 }
 
 /** The three secrets: from env when set, else generated once into the data dir. */
@@ -71,8 +73,8 @@ export async function startRelay(
   const logger = options.logger ?? createLogger(settings.logLevel);
   const lock = settings.databaseUrl ? undefined : lockDataDir(settings.dataDir);
   const secrets = loadSecrets(settings, env, logger);
-  const storage = openStorage(settings);
-  const catalog = new Catalog(storage, new SecretBox(secrets.secretKey));
+  const storage = openStorage(settings, logger);
+  const catalog = new Catalog(storage, new SecretBox(secrets.secretKey), settings.apiBase);
   await catalog.reload();
   await storage.recoverClaims();
   const metrics = createMetrics(storage);

@@ -1,9 +1,34 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { GroupCommit } from '../../src/relay/ingest/group-commit';
+import type { IngestWrite } from '../../src/relay/storage/types';
 import { INGEST_TOKEN, defaultProvisioning, fixture, startHarness, type Harness } from '../support/relay-harness';
+
+/** A firing group of its own: one alert named `name`. */
+function groupNamed(name: string) {
+  const payload = fixture('grafana-firing.json');
+  payload.groupKey = `{}:{alertname="${name}"}`;
+  payload.alerts = [
+    { ...payload.alerts[0], labels: { ...payload.alerts[0].labels, alertname: name }, fingerprint: name },
+  ];
+  return payload;
+}
+
+/** The alert names in every stored delivery, with how many deliveries carry each. */
+async function storedAlertNames(h: Harness): Promise<Map<string, number>> {
+  const names = new Map<string, number>();
+  for (const delivery of await h.relay.context.storage.listDeliveries({ limit: 100_000 })) {
+    for (const alert of delivery.group.alerts) {
+      names.set(alert.labels.alertname, (names.get(alert.labels.alertname) ?? 0) + 1);
+    }
+  }
+  return names;
+}
 
 describe('ingest endpoints', () => {
   let h: Harness;
@@ -36,6 +61,42 @@ describe('ingest endpoints', () => {
     for (const id of body.ids) {
       assert.ok(await h.relay.context.storage.getDelivery(id), `delivery ${id} is in storage when 202 is answered`);
     }
+  });
+
+  test('many webhooks at once are all stored, each answered 202 once its commit is done', async () => {
+    const names = Array.from({ length: 200 }, (_, i) => `Concurrent${i}`);
+    const answers = await Promise.all(names.map((name) => h.post('grafana', 'critical', groupNamed(name))));
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      names.map(() => 202)
+    );
+    const stored = await storedAlertNames(h);
+    assert.deepEqual(
+      names.filter((name) => stored.get(name) !== 2),
+      [],
+      'every group is stored for the robot and the app'
+    );
+  });
+
+  test('an accepted webhook logs its request line at debug, a refused one at warn', async () => {
+    const marker = crypto.randomBytes(4).toString('hex');
+    assert.equal((await h.post('grafana', `critical?accepted-${marker}`, groupNamed(`Logged${marker}`))).status, 202);
+    const refused = await h.post('grafana', `critical?refused-${marker}`, fixture('grafana-firing.json'), {
+      authorization: 'Bearer wrong',
+    });
+    assert.equal(refused.status, 401);
+    const lines = () =>
+      fs
+        .readFileSync(h.logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(marker))
+        .map((line) => JSON.parse(line));
+    await h.until(() => lines().length > 0);
+    assert.deepEqual(
+      lines().map((line) => [line.level, line.req.url, line.res.statusCode]),
+      [[40, `/hooks/grafana/critical?refused-${marker}`, 401]],
+      'the relay logs at info: the 202 line (debug) is not written'
+    );
   });
 
   test('accepts Basic auth with the token as password', async () => {
@@ -158,6 +219,125 @@ describe('ingest endpoints', () => {
     };
     const response = await h.post('grafana', 'critical', payload);
     assert.equal(response.status, 202);
+  });
+});
+
+describe('group commit', () => {
+  const write = (dedupKey: string): IngestWrite => ({
+    action: 'enqueue',
+    dedupKey,
+    dedupWindowMs: 0,
+    deliveries: [],
+    now: 0,
+  });
+
+  test('the writes of one turn share one commit, at most the batch size each', async () => {
+    const commits: string[][] = [];
+    const group = new GroupCommit(
+      {
+        ingest: async (writes) => {
+          commits.push(writes.map((w) => (w.action === 'enqueue' ? w.dedupKey : '')));
+          return writes.map(() => ({ stored: true, ids: [] }));
+        },
+      },
+      3
+    );
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => group.write(write(key))));
+    assert.deepEqual(commits, [
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
+  });
+
+  test('a failed commit fails every write in it, and the next commit goes on', async () => {
+    let fail = true;
+    const group = new GroupCommit({
+      ingest: async (writes) => {
+        if (fail) {
+          throw new Error('disk full');
+        }
+        return writes.map(() => ({ stored: true, ids: [1] }));
+      },
+    });
+    const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((key) => group.write(write(key))));
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.status),
+      ['rejected', 'rejected', 'rejected']
+    );
+    fail = false;
+    assert.deepEqual(await group.write(write('d')), { stored: true, ids: [1] });
+  });
+});
+
+/**
+ * Posts each body on a connection of its own, written all at once once the relay has accepted
+ * every connection: it then reads them in one turn of its event loop, so they land in one commit.
+ */
+async function postAtOnce(h: Harness, path: string, bodies: string[]): Promise<number[]> {
+  const { host, port } = new URL(h.relay.url);
+  const sockets = await Promise.all(
+    bodies.map(
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect(Number(port), host.split(':')[0], () => resolve(socket));
+          socket.once('error', reject);
+        })
+    )
+  );
+  const server = h.relay.server.server;
+  await h.until(
+    () => new Promise((resolve) => server.getConnections((_error, count) => resolve(count >= bodies.length)))
+  );
+  const answers = sockets.map(
+    (socket) =>
+      new Promise<number>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+      })
+  );
+  sockets.forEach((socket, i) =>
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${INGEST_TOKEN}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(bodies[i])}\r\nConnection: close\r\n\r\n${bodies[i]}`
+    )
+  );
+  return Promise.all(answers);
+}
+
+describe('when a commit fails', () => {
+  test('every webhook in it is answered 503 and none of them is stored', async () => {
+    const h = await startHarness();
+    const saboteur = new Database(path.join(h.dataDir, 'wecom-relay.db'));
+    try {
+      // The database refuses one group of the batch.
+      saboteur.exec(`CREATE TRIGGER refuse BEFORE INSERT ON deliveries WHEN NEW.group_json LIKE '%Poison%'
+        BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+      const names = Array.from({ length: 40 }, (_, i) => (i === 20 ? 'Poison' : `Batch${i}`));
+      const bodies = names.map((name) => JSON.stringify(groupNamed(name)));
+      const statuses = await postAtOnce(h, '/hooks/grafana/critical', bodies);
+      assert.deepEqual(
+        statuses,
+        names.map(() => 503)
+      );
+      assert.deepEqual([...(await storedAlertNames(h)).keys()], [], 'nothing of the batch is stored');
+
+      saboteur.exec('DROP TRIGGER refuse');
+      const again = await postAtOnce(h, '/hooks/grafana/critical', bodies);
+      assert.deepEqual(
+        again,
+        names.map(() => 202),
+        'sent again, all are accepted'
+      );
+      const stored = await storedAlertNames(h);
+      assert.deepEqual(
+        names.filter((name) => stored.get(name) !== 2),
+        []
+      );
+    } finally {
+      saboteur.close();
+      await h.close();
+    }
   });
 });
 

@@ -1,10 +1,12 @@
 /** The SQLite storage on real files: claims, optimistic versions, dedup, pruning. */
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { normalizePayload } from '../../src/core/normalize';
 import { SqliteStorage } from '../../src/relay/storage/sqlite';
-import { VersionConflict, type NewDelivery } from '../../src/relay/storage/types';
+import { StorageUnavailable, VersionConflict, type NewDelivery, type Storage } from '../../src/relay/storage/types';
 import { fixture, tempDir } from '../support/relay-harness';
 
 const storages: SqliteStorage[] = [];
@@ -28,12 +30,23 @@ function delivery(destination = 'robot:abc'): NewDelivery {
   };
 }
 
+async function enqueue(
+  storage: Storage,
+  dedupKey: string,
+  dedupWindowMs: number,
+  deliveries: NewDelivery[],
+  now: number
+) {
+  const [result] = await storage.ingest([{ action: 'enqueue', dedupKey, dedupWindowMs, deliveries, now }]);
+  return result;
+}
+
 describe('SqliteStorage', () => {
   test('a destination claimed by one worker is not handed to another until released', async () => {
     const file = path.join(tempDir(), 'relay.db');
     const a = open(file);
     const b = open(file);
-    await a.enqueue('k1', 0, [delivery(), delivery()], 1000);
+    await enqueue(a, 'k1', 0, [delivery(), delivery()], 1000);
     assert.equal((await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 1000)).length, 2);
     assert.deepEqual(await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1001), [], 'held by worker-a');
     assert.deepEqual(await b.dueDestinations(1001), [], 'a claimed queue is not due');
@@ -53,7 +66,7 @@ describe('SqliteStorage', () => {
 
   test('a failed release holds the queue until retryAt and counts failures', async () => {
     const storage = open();
-    await storage.enqueue('k', 0, [delivery('robot:x')], 0);
+    await enqueue(storage, 'k', 0, [delivery('robot:x')], 0);
     await storage.claimDestination('robot:x', 'w', 60_000, 10, 0);
     await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failed: true });
     assert.deepEqual(await storage.dueDestinations(100), [{ destination: 'robot:x', dueAt: 5000 }]);
@@ -62,10 +75,84 @@ describe('SqliteStorage', () => {
 
   test('the same dedup key within the window stores nothing', async () => {
     const storage = open();
-    assert.equal((await storage.enqueue('same', 60_000, [delivery()], 1000)).stored, true);
-    assert.equal((await storage.enqueue('same', 60_000, [delivery()], 30_000)).stored, false);
-    assert.equal((await storage.enqueue('same', 60_000, [delivery()], 62_000)).stored, true);
+    assert.equal((await enqueue(storage, 'same', 60_000, [delivery()], 1000)).stored, true);
+    assert.equal((await enqueue(storage, 'same', 60_000, [delivery()], 30_000)).stored, false);
+    assert.equal((await enqueue(storage, 'same', 60_000, [delivery()], 62_000)).stored, true);
     assert.equal((await storage.queueStats()).pending, 2);
+  });
+
+  test('one ingest stores all its writes, in order, deduplicating within itself', async () => {
+    const storage = open();
+    const results = await storage.ingest([
+      {
+        action: 'enqueue',
+        dedupKey: 'a',
+        dedupWindowMs: 60_000,
+        deliveries: [delivery(), delivery('robot:b')],
+        now: 1,
+      },
+      { action: 'skip', reason: 'no_match', deliveries: [delivery()], now: 1 },
+      { action: 'enqueue', dedupKey: 'a', dedupWindowMs: 60_000, deliveries: [delivery()], now: 2 },
+    ]);
+    assert.deepEqual(
+      results.map((result) => [result.stored, result.ids.length]),
+      [
+        [true, 2],
+        [false, 1],
+        [false, 1],
+      ]
+    );
+    const statuses = await Promise.all(results.flatMap((result) => result.ids).map((id) => storage.getDelivery(id)));
+    assert.deepEqual(
+      statuses.map((stored) => [stored?.status, stored?.reason]),
+      [
+        ['pending', null],
+        ['pending', null],
+        ['skipped', 'no_match'],
+        ['skipped', 'duplicate'],
+      ]
+    );
+  });
+
+  test('an ingest whose commit fails stores none of its writes', async () => {
+    const file = path.join(tempDir(), 'relay.db');
+    const storage = open(file);
+    // Another connection makes the database refuse one of the writes.
+    const saboteur = new Database(file);
+    saboteur.exec(`CREATE TRIGGER refuse BEFORE INSERT ON deliveries WHEN NEW.destination = 'robot:bad'
+      BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    saboteur.close();
+    await assert.rejects(
+      storage.ingest([
+        { action: 'enqueue', dedupKey: 'good', dedupWindowMs: 60_000, deliveries: [delivery()], now: 1 },
+        { action: 'skip', reason: 'rule_disabled', deliveries: [delivery()], now: 1 },
+        { action: 'enqueue', dedupKey: 'bad', dedupWindowMs: 60_000, deliveries: [delivery('robot:bad')], now: 1 },
+      ]),
+      StorageUnavailable
+    );
+    assert.deepEqual(await storage.listDeliveries({ limit: 10 }), []);
+    assert.equal((await enqueue(storage, 'good', 60_000, [delivery()], 2)).stored, true, 'its dedup key was not kept');
+  });
+
+  test('the WAL is copied into the database file in the background, not by the writes', async () => {
+    const file = path.join(tempDir(), 'relay.db');
+    const storage = open(file);
+    const emptySize = fs.statSync(file).size;
+    await storage.ingest(
+      Array.from({ length: 500 }, (_, i) => ({
+        action: 'enqueue' as const,
+        dedupKey: `k${i}`,
+        dedupWindowMs: 0,
+        deliveries: [delivery()],
+        now: i,
+      }))
+    );
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(file).size < emptySize + 500_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(fs.statSync(file).size >= emptySize + 500_000, 'the deliveries reached the database file');
+    assert.equal((await storage.queueStats()).pending, 500);
   });
 
   test('writes with a stale version are refused and change nothing', async () => {
@@ -90,7 +177,7 @@ describe('SqliteStorage', () => {
 
   test('prune removes finished deliveries older than the retention, never pending ones', async () => {
     const storage = open();
-    const { ids } = await storage.enqueue('old', 0, [delivery('robot:p'), delivery('robot:p')], 1000);
+    const { ids } = await enqueue(storage, 'old', 0, [delivery('robot:p'), delivery('robot:p')], 1000);
     await storage.recordAttempt(
       {
         deliveryIds: [ids[0]],

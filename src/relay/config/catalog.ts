@@ -3,6 +3,7 @@
  * every change goes through here so the pipeline always sees the committed state.
  */
 import { ruleSchema, serviceSchema, type RuleConfig, type ServiceConfig } from '../../core/config';
+import { destinationsOf, type ResolvedDestination } from '../delivery/destinations';
 import type { SecretBox } from '../secrets';
 import type { ObjectChange, ObjectKind, Provenance, Storage, StoredObject } from '../storage/types';
 
@@ -14,7 +15,10 @@ export interface Entry<T> {
   updatedAt: number;
 }
 
-export type ServiceEntry = Entry<ServiceConfig>;
+export interface ServiceEntry extends Entry<ServiceConfig> {
+  /** Its destinations by queue name, worked out once per load rather than once per alert. */
+  destinations: Map<string, ResolvedDestination>;
+}
 export type RuleEntry = Entry<RuleConfig>;
 
 type SecretPath = (config: any) => Array<{ get(): string | undefined; set(value: string): void }>;
@@ -71,7 +75,8 @@ export class Catalog {
 
   constructor(
     private readonly storage: Storage,
-    readonly box: SecretBox
+    readonly box: SecretBox,
+    private readonly apiBase: string
   ) {}
 
   async reload(): Promise<void> {
@@ -80,7 +85,10 @@ export class Catalog {
       this.storage.listObjects('rule'),
     ]);
     this.services = new Map(
-      services.map((stored) => [stored.uid, toEntry<ServiceConfig>('service', stored, this.box)])
+      services.map((stored) => {
+        const entry = toEntry<ServiceConfig>('service', stored, this.box);
+        return [stored.uid, { ...entry, destinations: destinationsOf(entry.config, this.apiBase) }];
+      })
     );
     this.rules = new Map(rules.map((stored) => [stored.uid, toEntry<RuleConfig>('rule', stored, this.box)]));
   }

@@ -1,12 +1,14 @@
 /**
  * POST /hooks/grafana/{ruleUid} and /hooks/alertmanager/{ruleUid}: the only way alerts come in.
- * 202 is answered only after the deliveries are committed to storage.
+ * 202 is answered only after the deliveries are committed to storage; the webhooks of one turn of
+ * the event loop share that commit (see GroupCommit).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AlertSource } from '../../core/alert';
 import type { Language } from '../../core/config';
 import { normalizePayload, PayloadError } from '../../core/normalize';
 import type { RelayContext } from '../context';
+import { GroupCommit } from '../ingest/group-commit';
 import { dedupKey, planIngest } from '../ingest/plan';
 import { StorageUnavailable } from '../storage/types';
 import { hasToken, hmacProblem } from './auth';
@@ -40,6 +42,7 @@ function refuse(reply: FastifyReply, language: Language, statusCode: number, tex
 
 export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
   const { catalog, storage, settings, metrics, worker } = context;
+  const commits = new GroupCommit(storage);
 
   // Keep the raw bytes: Grafana's HMAC signs them, and bad JSON must become a 400 that names the problem.
   app.removeAllContentTypeParsers();
@@ -108,22 +111,28 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
         }
         throw error;
       }
-      const plan = planIngest(group, rule, catalog, settings.apiBase, now);
+      const plan = planIngest(group, rule, catalog, now);
       const trace = { rule: rule.config.uid, source, groupKey: group.groupKey, alerts: group.alerts.length };
       try {
         if (plan.action === 'skip') {
-          const ids = await storage.logSkipped(plan.deliveries, plan.reason, now.getTime());
+          const { ids } = await commits.write({
+            action: 'skip',
+            reason: plan.reason,
+            deliveries: plan.deliveries,
+            now: now.getTime(),
+          });
           count('ignored');
           metrics.ingestSkipped.inc({ source, reason: plan.reason });
           request.log.info({ ...trace, reason: plan.reason, ids }, `webhook accepted, nothing to send: ${plan.why.en}`);
           return reply.code(202).send({ status: 'ignored', reason: plan.why[language], deliveries: 0, ids });
         }
-        const result = await storage.enqueue(
-          dedupKey(rule.config.uid, group),
-          settings.dedupWindowMs,
-          plan.deliveries,
-          now.getTime()
-        );
+        const result = await commits.write({
+          action: 'enqueue',
+          dedupKey: dedupKey(rule.config.uid, group),
+          dedupWindowMs: settings.dedupWindowMs,
+          deliveries: plan.deliveries,
+          now: now.getTime(),
+        });
         if (!result.stored) {
           count('duplicate');
           metrics.ingestSkipped.inc({ source, reason: 'duplicate' });
@@ -131,7 +140,8 @@ export async function hookRoutes(app: FastifyInstance, context: RelayContext) {
             en: `the same alerts in the same states came within ${Math.round(settings.dedupWindowMs / 1000)}s; delivered once`,
             'zh-CN': `${Math.round(settings.dedupWindowMs / 1000)} 秒内收到过相同状态的同一组告警，只发送一次`,
           };
-          request.log.info({ ...trace, reason: 'duplicate', ids: result.ids }, `webhook accepted, nothing to send: ${why.en}`);
+          // HA peers post every group twice: one line each would double the log of an incident.
+          request.log.debug({ ...trace, reason: 'duplicate', ids: result.ids }, `webhook accepted, nothing to send: ${why.en}`);
           return reply.code(202).send({ status: 'duplicate', reason: why[language], deliveries: 0, ids: result.ids });
         }
         count('accepted');

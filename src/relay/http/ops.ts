@@ -1,15 +1,11 @@
-import type { FastifyInstance, LogLevel } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { RelayContext } from '../context';
 
 /** Probes for orchestrators and Prometheus: unauthenticated, and they reveal no configuration. */
 export async function opsRoutes(app: FastifyInstance, context: RelayContext) {
-  // Their request lines only show at debug or trace: the Docker healthcheck alone would write thousands a day.
-  const probe = {
-    logLevel: (['debug', 'trace'].includes(context.settings.logLevel) ? context.settings.logLevel : 'warn') as LogLevel,
-  };
-  app.get('/healthz', probe, async () => ({ status: 'ok' }));
+  app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', probe, async (_request, reply) => {
+  app.get('/readyz', async (_request, reply) => {
     try {
       await context.storage.ping();
       return { status: 'ready', storage: context.storage.kind };
@@ -22,7 +18,7 @@ export async function opsRoutes(app: FastifyInstance, context: RelayContext) {
     }
   });
 
-  app.get('/metrics', probe, async (_request, reply) => {
+  app.get('/metrics', async (_request, reply) => {
     const { registry } = context.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
   });

@@ -4,10 +4,12 @@ import { adminRoutes } from './admin';
 import { errorBody, languageOf, sendError, sendFrameworkError } from './errors';
 import { hookRoutes } from './hooks';
 import { opsRoutes } from './ops';
+import { RequestLog } from './request-log';
 
 export async function buildServer(context: RelayContext) {
   const app = Fastify({
     loggerInstance: context.logger,
+    logController: new RequestLog(),
     bodyLimit: context.settings.bodyLimitBytes,
     // Grafana opens a new connection per notification; keep-alive helps the rest.
     keepAliveTimeout: 65_000,

@@ -4,7 +4,7 @@ import type { AlertGroup } from '../../core/alert';
 import type { Language } from '../../core/config';
 import { rejectionOf, selectAlerts, sendNotBefore, type Rejection } from '../../core/match';
 import type { Catalog, RuleEntry } from '../config/catalog';
-import { destinationLabel, destinationsOf } from '../delivery/destinations';
+import { destinationLabel } from '../delivery/destinations';
 import type { DeliveryReason, NewDelivery } from '../storage/types';
 
 type Text = Record<Language, string>;
@@ -30,7 +30,7 @@ export function dedupKey(ruleUid: string, group: AlertGroup): string {
 }
 
 /** One delivery of the group per destination of the rule's services. */
-function perDestination(group: AlertGroup, rule: RuleEntry, catalog: Catalog, apiBase: string, notBefore: number) {
+function perDestination(group: AlertGroup, rule: RuleEntry, catalog: Catalog, notBefore: number) {
   const deliveries: NewDelivery[] = [];
   const seen = new Set<string>();
   for (const serviceUid of rule.config.services) {
@@ -38,7 +38,7 @@ function perDestination(group: AlertGroup, rule: RuleEntry, catalog: Catalog, ap
     if (!service) {
       continue;
     }
-    for (const [destination, resolved] of destinationsOf(service.config, apiBase)) {
+    for (const [destination, resolved] of service.destinations) {
       if (seen.has(destination)) {
         continue;
       }
@@ -101,7 +101,7 @@ export function whyNothingMatched(group: AlertGroup, rule: RuleEntry): Text {
   };
 }
 
-export function planIngest(group: AlertGroup, rule: RuleEntry, catalog: Catalog, apiBase: string, now: Date): IngestPlan {
+export function planIngest(group: AlertGroup, rule: RuleEntry, catalog: Catalog, now: Date): IngestPlan {
   if (!rule.config.enabled) {
     return {
       action: 'skip',
@@ -110,7 +110,7 @@ export function planIngest(group: AlertGroup, rule: RuleEntry, catalog: Catalog,
         en: `rule "${rule.config.uid}" is disabled`,
         'zh-CN': `通知规则 "${rule.config.uid}" 已停用`,
       },
-      deliveries: perDestination(group, rule, catalog, apiBase, now.getTime()),
+      deliveries: perDestination(group, rule, catalog, now.getTime()),
     };
   }
   const selected = selectAlerts(group, rule.config);
@@ -119,12 +119,12 @@ export function planIngest(group: AlertGroup, rule: RuleEntry, catalog: Catalog,
       action: 'skip',
       reason: 'no_match',
       why: whyNothingMatched(group, rule),
-      deliveries: perDestination(group, rule, catalog, apiBase, now.getTime()),
+      deliveries: perDestination(group, rule, catalog, now.getTime()),
     };
   }
   const notBefore = sendNotBefore(selected, rule.config, now);
   const held = notBefore > now.getTime();
-  const deliveries = perDestination(selected, rule, catalog, apiBase, notBefore).map((delivery) =>
+  const deliveries = perDestination(selected, rule, catalog, notBefore).map((delivery) =>
     held ? { ...delivery, reason: 'quiet_hours' as const } : delivery
   );
   return { action: 'send', deliveries, heldUntil: held ? notBefore : null };

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startCheckpoints, type Checkpoints } from './checkpoints';
+import { IngestThread } from './ingest-thread';
 import type {
   Attempt,
   AttemptRecord,
@@ -9,7 +11,8 @@ import type {
   DeliveryProgress,
   DeliveryQuery,
   DueDestination,
-  NewDelivery,
+  IngestResult,
+  IngestWrite,
   ObjectChange,
   ObjectKind,
   QueueStats,
@@ -168,20 +171,49 @@ function toObject(row: ObjectRow): StoredObject {
   };
 }
 
-/** SQLite in WAL mode: a committed transaction survives kill -9. */
+/**
+ * SQLite in WAL mode. Ingests commit on a thread's connection of their own with synchronous=FULL:
+ * a 202 survives power loss. This connection (worker state, config, the delivery log's reads)
+ * commits with synchronous=NORMAL, which survives kill -9 but not always power loss: its last
+ * commits before one may be lost (a message then sent again, the last config change to redo), in
+ * exchange for no fsync per claim and per send on the event loop. Statements are prepared once per
+ * connection.
+ *
+ * With two connections writing, a transaction here that reads before it writes begins IMMEDIATE:
+ * a deferred one fails at once, instead of waiting, when the other commits between its read and
+ * its write.
+ */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly checkpoints: Checkpoints;
+  private readonly ingestThread: IngestThread;
 
-  constructor(file: string) {
+  /** `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds). */
+  constructor(file: string, options: { onBackgroundError?: (error: Error) => void } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     fs.chmodSync(file, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoints run on a thread of their own, never inside a commit on this connection.
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
     this.addMissingColumns();
+    this.ingestThread = new IngestThread(file);
+    this.checkpoints = startCheckpoints(file, options.onBackgroundError ?? (() => {}));
+  }
+
+  /** The prepared statement for `sql`, prepared on first use. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private addMissingColumns(): void {
@@ -193,42 +225,18 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  private insertDelivery() {
-    return this.db.prepare(`
-      INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_json, is_test, not_before, status, reason, created_at)
-      VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @group, @isTest, @notBefore, @status, @reason, @now)`);
-  }
-
-  /** Inserts deliveries (in the caller's transaction) and returns their ids. */
-  private insertDeliveries(
-    deliveries: NewDelivery[],
-    status: 'pending' | 'skipped',
-    reason: DeliveryReason | undefined,
-    now: number
-  ): number[] {
-    const insert = this.insertDelivery();
-    return deliveries.map((delivery) => {
-      const result = insert.run({
-        ...delivery,
-        group: JSON.stringify(delivery.group),
-        isTest: delivery.isTest ? 1 : 0,
-        status,
-        reason: reason ?? delivery.reason ?? null,
-        now,
-      });
-      return Number(result.lastInsertRowid);
-    });
-  }
-
-  async logSkipped(deliveries: NewDelivery[], reason: DeliveryReason, now: number): Promise<number[]> {
-    return this.guard(() => this.db.transaction(() => this.insertDeliveries(deliveries, 'skipped', reason, now))());
+  /** In one transaction on the ingest thread, so that the event loop goes on during the commit. */
+  async ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
+    return this.ingestThread.ingest(writes);
   }
 
   async ping(): Promise<void> {
-    this.guard(() => this.db.prepare('SELECT 1').get());
+    this.guard(() => this.statement('SELECT 1').get());
   }
 
   async close(): Promise<void> {
+    await this.ingestThread.stop();
+    await this.checkpoints.stop();
     if (this.db.open) {
       this.db.close();
     }
@@ -236,80 +244,57 @@ export class SqliteStorage implements Storage {
 
   async listObjects(kind: ObjectKind): Promise<StoredObject[]> {
     const rows = this.guard(
-      () => this.db.prepare('SELECT * FROM objects WHERE kind = ? ORDER BY uid').all(kind) as ObjectRow[]
+      () => this.statement('SELECT * FROM objects WHERE kind = ? ORDER BY uid').all(kind) as ObjectRow[]
     );
     return rows.map(toObject);
   }
 
   async getObject(kind: ObjectKind, uid: string): Promise<StoredObject | undefined> {
     const row = this.guard(
-      () => this.db.prepare('SELECT * FROM objects WHERE kind = ? AND uid = ?').get(kind, uid) as ObjectRow | undefined
+      () => this.statement('SELECT * FROM objects WHERE kind = ? AND uid = ?').get(kind, uid) as ObjectRow | undefined
     );
     return row && toObject(row);
   }
 
   async writeObjects(changes: ObjectChange[]): Promise<void> {
-    const versionOf = this.db.prepare('SELECT version FROM objects WHERE kind = ? AND uid = ?');
-    const upsert = this.db.prepare(`
+    const versionOf = this.statement('SELECT version FROM objects WHERE kind = ? AND uid = ?');
+    const upsert = this.statement(`
       INSERT INTO objects (kind, uid, name, sealed, provenance, version, created_at, updated_at)
       VALUES (@kind, @uid, @name, @sealed, @provenance, 1, @now, @now)
       ON CONFLICT (kind, uid) DO UPDATE SET name = @name, sealed = @sealed, provenance = @provenance,
         version = version + 1, updated_at = @now`);
-    const remove = this.db.prepare('DELETE FROM objects WHERE kind = ? AND uid = ?');
-    this.guard(() =>
-      this.db.transaction(() => {
-        for (const change of changes) {
-          const uid = change.op === 'put' ? change.object.uid : change.uid;
-          if (change.expectVersion !== undefined) {
-            const current = versionOf.get(change.kind, uid) as { version: number } | undefined;
-            if ((current?.version ?? 0) !== change.expectVersion) {
-              throw new VersionConflict(change.kind, uid, current?.version ?? null);
+    const remove = this.statement('DELETE FROM objects WHERE kind = ? AND uid = ?');
+    await this.write(() =>
+      this.db
+        .transaction(() => {
+          for (const change of changes) {
+            const uid = change.op === 'put' ? change.object.uid : change.uid;
+            if (change.expectVersion !== undefined) {
+              const current = versionOf.get(change.kind, uid) as { version: number } | undefined;
+              if ((current?.version ?? 0) !== change.expectVersion) {
+                throw new VersionConflict(change.kind, uid, current?.version ?? null);
+              }
+            }
+            if (change.op === 'put') {
+              upsert.run({ kind: change.kind, ...change.object, now: change.now });
+            } else {
+              remove.run(change.kind, uid);
             }
           }
-          if (change.op === 'put') {
-            upsert.run({ kind: change.kind, ...change.object, now: change.now });
-          } else {
-            remove.run(change.kind, uid);
-          }
-        }
-      })()
-    );
-  }
-
-  async enqueue(dedupKey: string, dedupWindowMs: number, deliveries: NewDelivery[], now: number) {
-    const seen = this.db.prepare('SELECT received_at FROM ingests WHERE dedup_key = ?');
-    const remember = this.db.prepare(
-      'INSERT INTO ingests (dedup_key, received_at) VALUES (?, ?) ON CONFLICT (dedup_key) DO UPDATE SET received_at = excluded.received_at'
-    );
-    const touchDestination = this.db.prepare(
-      'INSERT INTO destinations (destination) VALUES (?) ON CONFLICT DO NOTHING'
-    );
-    return this.guard(() =>
-      this.db.transaction(() => {
-        const previous = seen.get(dedupKey) as { received_at: number } | undefined;
-        if (previous && now - previous.received_at < dedupWindowMs) {
-          return { stored: false, ids: this.insertDeliveries(deliveries, 'skipped', 'duplicate', now) };
-        }
-        remember.run(dedupKey, now);
-        for (const delivery of deliveries) {
-          touchDestination.run(delivery.destination);
-        }
-        return { stored: true, ids: this.insertDeliveries(deliveries, 'pending', undefined, now) };
-      })()
+        })
+        .immediate()
     );
   }
 
   async dueDestinations(now: number): Promise<DueDestination[]> {
     const rows = this.guard(
       () =>
-        this.db
-          .prepare(
-            `SELECT d.destination AS destination, MAX(MIN(d.not_before), COALESCE(t.retry_at, 0)) AS dueAt
+        this.statement(
+          `SELECT d.destination AS destination, MAX(MIN(d.not_before), COALESCE(t.retry_at, 0)) AS dueAt
              FROM deliveries d LEFT JOIN destinations t ON t.destination = d.destination
              WHERE d.status = 'pending' AND COALESCE(t.claimed_until, 0) <= ?
              GROUP BY d.destination`
-          )
-          .all(now) as DueDestination[]
+        ).all(now) as DueDestination[]
     );
     return rows;
   }
@@ -321,14 +306,14 @@ export class SqliteStorage implements Storage {
     limit: number,
     now: number
   ): Promise<Delivery[]> {
-    const claim = this.db.prepare(`
+    const claim = this.statement(`
       INSERT INTO destinations (destination, claimed_by, claimed_until) VALUES (@destination, @worker, @until)
       ON CONFLICT (destination) DO UPDATE SET claimed_by = @worker, claimed_until = @until
       WHERE destinations.claimed_until <= @now OR destinations.claimed_by = @worker`);
-    const pending = this.db.prepare(
+    const pending = this.statement(
       `SELECT * FROM deliveries WHERE destination = ? AND status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?`
     );
-    return this.guard(() =>
+    return this.write(() =>
       this.db.transaction(() => {
         const claimed = claim.run({ destination, worker, until: now + leaseMs, now }).changes > 0;
         return claimed ? (pending.all(destination, now, limit) as DeliveryRow[]).map(toDelivery) : [];
@@ -338,7 +323,7 @@ export class SqliteStorage implements Storage {
 
   /** One relay process owns a SQLite file, so at its start every claim in it is stale. */
   async recoverClaims(): Promise<void> {
-    this.guard(() => this.db.prepare('UPDATE destinations SET claimed_by = NULL, claimed_until = 0').run());
+    await this.write(() => this.statement('UPDATE destinations SET claimed_by = NULL, claimed_until = 0').run());
   }
 
   async releaseDestination(
@@ -346,32 +331,30 @@ export class SqliteStorage implements Storage {
     worker: string,
     hold: { retryAt: number | null; failed: boolean }
   ): Promise<void> {
-    this.guard(() =>
-      this.db
-        .prepare(
-          `UPDATE destinations SET claimed_by = NULL, claimed_until = 0,
+    await this.write(() =>
+      this.statement(
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0,
              retry_at = COALESCE(@retryAt, 0),
              failures = CASE WHEN @failed THEN failures + 1 ELSE 0 END
            WHERE destination = @destination AND claimed_by = @worker`
-        )
-        .run({ destination, worker, retryAt: hold.retryAt, failed: hold.failed ? 1 : 0 })
+      ).run({ destination, worker, retryAt: hold.retryAt, failed: hold.failed ? 1 : 0 })
     );
   }
 
   async destinationFailures(destination: string): Promise<number> {
     const row = this.guard(
       () =>
-        this.db.prepare('SELECT failures FROM destinations WHERE destination = ?').get(destination) as
+        this.statement('SELECT failures FROM destinations WHERE destination = ?').get(destination) as
           { failures: number } | undefined
     );
     return row?.failures ?? 0;
   }
 
   async recordAttempt(attempt: AttemptRecord, progress: DeliveryProgress[]): Promise<void> {
-    const insert = this.db.prepare(`
+    const insert = this.statement(`
       INSERT INTO attempts (delivery_id, destination, at, ok, errcode, errmsg, http_status, duration_ms, message_json, invalid_recipients)
       VALUES (@deliveryId, @destination, @at, @ok, @errcode, @errmsg, @httpStatus, @durationMs, @message, @invalid)`);
-    const advance = this.db.prepare(`
+    const advance = this.statement(`
       UPDATE deliveries SET parts_sent = @partsSent, digest = @digest, attempts = attempts + 1,
         status = CASE WHEN @done THEN 'sent' ELSE status END,
         sent_at = CASE WHEN @done THEN @at ELSE sent_at END,
@@ -380,7 +363,7 @@ export class SqliteStorage implements Storage {
       WHERE id = @id`);
     const message = JSON.stringify(attempt.message);
     const invalid = attempt.invalidRecipients?.length ? JSON.stringify(attempt.invalidRecipients) : null;
-    this.guard(() =>
+    await this.write(() =>
       this.db.transaction(() => {
         for (const deliveryId of attempt.deliveryIds) {
           insert.run({ ...attempt, deliveryId, ok: attempt.ok ? 1 : 0, message, invalid });
@@ -401,10 +384,10 @@ export class SqliteStorage implements Storage {
   }
 
   async failDeliveries(ids: number[], errcode: number | null, error: string): Promise<void> {
-    const fail = this.db.prepare(
+    const fail = this.statement(
       `UPDATE deliveries SET status = 'failed', last_errcode = ?, last_error = ?, sent_at = NULL WHERE id = ? AND status = 'pending'`
     );
-    this.guard(() =>
+    await this.write(() =>
       this.db.transaction(() => {
         for (const id of ids) {
           fail.run(errcode, error, id);
@@ -415,7 +398,7 @@ export class SqliteStorage implements Storage {
 
   async countSends(keys: string[], since: number): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const count = this.db.prepare('SELECT COUNT(*) AS n FROM sends WHERE limiter_key = ? AND at > ?');
+    const count = this.statement('SELECT COUNT(*) AS n FROM sends WHERE limiter_key = ? AND at > ?');
     this.guard(() => {
       for (const key of keys) {
         counts.set(key, (count.get(key, since) as { n: number }).n);
@@ -427,7 +410,7 @@ export class SqliteStorage implements Storage {
   async oldestSend(key: string, since: number): Promise<number | null> {
     const row = this.guard(
       () =>
-        this.db.prepare('SELECT MIN(at) AS at FROM sends WHERE limiter_key = ? AND at > ?').get(key, since) as {
+        this.statement('SELECT MIN(at) AS at FROM sends WHERE limiter_key = ? AND at > ?').get(key, since) as {
           at: number | null;
         }
     );
@@ -435,8 +418,8 @@ export class SqliteStorage implements Storage {
   }
 
   async logSends(keys: string[], at: number): Promise<void> {
-    const insert = this.db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
-    this.guard(() =>
+    const insert = this.statement('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
+    await this.write(() =>
       this.db.transaction(() => {
         for (const key of keys) {
           insert.run(key, at);
@@ -447,7 +430,7 @@ export class SqliteStorage implements Storage {
 
   async getDelivery(id: number): Promise<Delivery | undefined> {
     const row = this.guard(
-      () => this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined
+      () => this.statement('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined
     );
     return row && toDelivery(row);
   }
@@ -471,14 +454,14 @@ export class SqliteStorage implements Storage {
       }
     }
     const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-    const rows = this.guard(() => this.db.prepare(sql).all(params) as DeliveryRow[]);
+    const rows = this.guard(() => this.statement(sql).all(params) as DeliveryRow[]);
     return rows.map(toDelivery);
   }
 
   async listAttempts(deliveryId: number): Promise<Attempt[]> {
     const rows = this.guard(
       () =>
-        this.db.prepare('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id').all(deliveryId) as Array<{
+        this.statement('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id').all(deliveryId) as Array<{
           id: number;
           delivery_id: number;
           destination: string;
@@ -508,22 +491,22 @@ export class SqliteStorage implements Storage {
   }
 
   async retryDelivery(id: number, now: number): Promise<Delivery | undefined> {
-    this.guard(() =>
-      this.db.transaction(() => {
-        const row = this.db.prepare('SELECT destination FROM deliveries WHERE id = ?').get(id) as
-          { destination: string } | undefined;
-        if (!row) {
-          return;
-        }
-        this.db
-          .prepare(
+    await this.write(() =>
+      this.db
+        .transaction(() => {
+          const row = this.statement('SELECT destination FROM deliveries WHERE id = ?').get(id) as
+            { destination: string } | undefined;
+          if (!row) {
+            return;
+          }
+          this.statement(
             `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
-          )
-          .run(now, id);
-        this.db
-          .prepare('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?')
-          .run(row.destination);
-      })()
+          ).run(now, id);
+          this.statement('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?').run(
+            row.destination
+          );
+        })
+        .immediate()
     );
     return this.getDelivery(id);
   }
@@ -531,27 +514,34 @@ export class SqliteStorage implements Storage {
   async queueStats(): Promise<QueueStats> {
     const row = this.guard(
       () =>
-        this.db
-          .prepare(
-            `SELECT SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed,
+        this.statement(
+          `SELECT SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed,
                MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest FROM deliveries`
-          )
-          .get() as { pending: number | null; failed: number | null; oldest: number | null }
+        ).get() as { pending: number | null; failed: number | null; oldest: number | null }
     );
     return { pending: row.pending ?? 0, failed: row.failed ?? 0, oldestPendingAt: row.oldest };
   }
 
   async prune(before: number, now: number): Promise<number> {
-    return this.guard(() =>
+    return this.write(() =>
       this.db.transaction(() => {
         const old = `SELECT id FROM deliveries WHERE status != 'pending' AND created_at < @before`;
-        this.db.prepare(`DELETE FROM attempts WHERE delivery_id IN (${old})`).run({ before });
-        const removed = this.db.prepare(`DELETE FROM deliveries WHERE id IN (${old})`).run({ before }).changes;
-        this.db.prepare('DELETE FROM sends WHERE at < ?').run(now - SEND_LOG_RETENTION_MS);
-        this.db.prepare('DELETE FROM ingests WHERE received_at < ?').run(now - SEND_LOG_RETENTION_MS);
+        this.statement(`DELETE FROM attempts WHERE delivery_id IN (${old})`).run({ before });
+        const removed = this.statement(`DELETE FROM deliveries WHERE id IN (${old})`).run({ before }).changes;
+        this.statement('DELETE FROM sends WHERE at < ?').run(now - SEND_LOG_RETENTION_MS);
+        this.statement('DELETE FROM ingests WHERE received_at < ?').run(now - SEND_LOG_RETENTION_MS);
         return removed;
       })()
     );
+  }
+
+  /**
+   * Writes on this connection wait until no ingest commit is under way: the write lock is free
+   * then, so the event loop never sleeps in SQLite's busy handler while the ingest thread fsyncs.
+   */
+  private async write<T>(work: () => T): Promise<T> {
+    await this.ingestThread.idle();
+    return this.guard(work);
   }
 
   /** SQLite errors other than our own become StorageUnavailable, which ingest answers with 503. */

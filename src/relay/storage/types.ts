@@ -48,6 +48,23 @@ export interface NewDelivery {
   reason?: DeliveryReason | null;
 }
 
+/** What one webhook stores. `now` is when it was received. */
+export type IngestWrite =
+  /**
+   * Pending deliveries, unless the same dedupKey was stored within dedupWindowMs: then they are
+   * only logged as skipped (reason duplicate).
+   */
+  | { action: 'enqueue'; dedupKey: string; dedupWindowMs: number; deliveries: NewDelivery[]; now: number }
+  /** Deliveries that will not be sent, logged as skipped so that the webhook leaves a trace. */
+  | { action: 'skip'; reason: DeliveryReason; deliveries: NewDelivery[]; now: number };
+
+export interface IngestResult {
+  /** False when the deliveries were only logged as skipped. */
+  stored: boolean;
+  /** The delivery log entries, either way. */
+  ids: number[];
+}
+
 export interface Delivery extends NewDelivery {
   id: number;
   status: DeliveryStatus;
@@ -127,19 +144,10 @@ export interface Storage {
   writeObjects(changes: ObjectChange[]): Promise<void>;
 
   /**
-   * Stores the deliveries of one ingested group in one transaction, unless the same dedupKey was
-   * stored within dedupWindowMs: then they are only logged as skipped (reason duplicate), and
-   * `stored` is false. `ids` are the delivery log entries either way.
+   * Writes ingested groups in one transaction (a group commit, sharing one fsync): every write is
+   * stored, or, when it throws, none is. Results come in the order of `writes`.
    */
-  enqueue(
-    dedupKey: string,
-    dedupWindowMs: number,
-    deliveries: NewDelivery[],
-    now: number
-  ): Promise<{ stored: boolean; ids: number[] }>;
-
-  /** Logs deliveries that will not be sent (status skipped), so that the webhook leaves a trace. */
-  logSkipped(deliveries: NewDelivery[], reason: DeliveryReason, now: number): Promise<number[]>;
+  ingest(writes: IngestWrite[]): Promise<IngestResult[]>;
 
   /** Destinations with pending work, with the time each becomes due. */
   dueDestinations(now: number): Promise<DueDestination[]>;
