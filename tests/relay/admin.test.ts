@@ -5,16 +5,16 @@ import { after, before, describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
 import {
   APP,
-  ROBOT_KEY,
-  defaultProvisioning,
   fixture,
+  provisioningWithBrokenService,
+  REMOVED_KEY,
+  ROBOT_KEY,
   robotTexts,
   startHarness,
   type Harness,
 } from '../support/relay-harness';
 
 const OTHER_KEY = 'b2c3d4e5-1111-4bc4-97a0-0ec2sifa5bbb';
-const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
 
 function robotService(
   uid: string,
@@ -520,16 +520,7 @@ describe('admin API: delivery log', () => {
   const ids: Record<string, number[]> = {};
   before(async () => {
     h = await startHarness({
-      provisioning: (wecom) => {
-        const content = defaultProvisioning(wecom);
-        content.services.push({
-          uid: 'broken',
-          name: '坏服务',
-          robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl(REMOVED_KEY) }],
-        } as never);
-        content.rules.push({ uid: 'to-broken', name: '坏规则', services: ['broken'] });
-        return content;
-      },
+      provisioning: provisioningWithBrokenService,
     });
     for (const [rule, name] of [
       ['critical', 'First'],

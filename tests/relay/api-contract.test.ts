@@ -23,10 +23,10 @@ import {
 import {
   ADMIN_TOKEN,
   APP,
-  INGEST_TOKEN,
-  ROBOT_KEY,
-  defaultProvisioning,
   fixture,
+  INGEST_TOKEN,
+  provisioningWithBrokenService,
+  ROBOT_KEY,
   startHarness,
   type AdminAnswer,
   type Harness,
@@ -55,7 +55,6 @@ const CONTRACT: Record<string, Record<number, z.ZodType | null>> = {
 };
 
 const NEW_KEY = 'd4e5f6a7-3333-4bc4-97a0-0ec2sifa5ddd';
-const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
 const NEW_APP_SECRET = 'contract-app-secret-value-0123';
 const HMAC_SECRET = 'contract-hmac-secret-value-0123';
 
@@ -90,16 +89,7 @@ describe('admin API contract', () => {
 
   before(async () => {
     h = await startHarness({
-      provisioning: (wecom) => {
-        const content = defaultProvisioning(wecom);
-        content.services.push({
-          uid: 'broken',
-          name: '坏服务',
-          robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl(REMOVED_KEY) }],
-        } as never);
-        content.rules.push({ uid: 'to-broken', name: '坏规则', services: ['broken'] });
-        return content;
-      },
+      provisioning: provisioningWithBrokenService,
     });
     h.wecom.addRobot(NEW_KEY);
     h.wecom.addApp({ corpId: APP.corpId, agentId: 1000007, secret: NEW_APP_SECRET, visibleUsers: ['wangwu'] });

@@ -11,15 +11,16 @@ import { createLogger } from '../../src/relay/logger';
 import {
   ADMIN_TOKEN,
   APP,
-  INGEST_TOKEN,
-  ROBOT_KEY,
-  SECRET_KEY,
   defaultProvisioning,
   fixture,
+  INGEST_TOKEN,
+  REMOVED_KEY,
+  ROBOT_KEY,
+  SECRET_KEY,
   startHarness,
   tempDir,
-  writeProvisioning,
   type Harness,
+  writeProvisioning,
 } from '../support/relay-harness';
 import { runCli } from '../support/cli';
 import { spawnRelay, type RelayProcess } from '../support/relay-process';
@@ -30,7 +31,6 @@ const TOKENS = {
   WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
   WECOM_RELAY_SECRET_KEY: SECRET_KEY,
 };
-const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

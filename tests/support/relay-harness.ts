@@ -16,6 +16,8 @@ export const INGEST_TOKEN = 'test-ingest-token-0123456789';
 export const SECRET_KEY = 'test-secret-key-0123456789';
 
 export const ROBOT_KEY = 'a1b2c3d4-0000-4bc4-97a0-0ec2sifa5aaa';
+/** A robot key the simulator does not know: WeCom answers 93000, as for a removed robot. */
+export const REMOVED_KEY = 'c3d4e5f6-2222-4bc4-97a0-0ec2sifa5ccc';
 export const APP = { corpId: 'ww0123456789abcdef', agentId: 1000002, secret: 'app-secret-value-xyz' };
 
 export function tempDir(prefix = 'wecom-relay-test-'): string {
@@ -46,6 +48,18 @@ export function defaultProvisioning(
     ],
     rules: [{ uid: 'critical', name: '严重告警', services: ['ops'], ...rule }],
   };
+}
+
+/** The default provisioning plus a service "broken" whose robot was removed, and a rule "to-broken" using it. */
+export function provisioningWithBrokenService(wecom: WecomSimulator) {
+  const content = defaultProvisioning(wecom);
+  content.services.push({
+    uid: 'broken',
+    name: '坏服务',
+    robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl(REMOVED_KEY) }],
+  } as never);
+  content.rules.push({ uid: 'to-broken', name: '坏规则', services: ['broken'] });
+  return content;
 }
 
 export interface AdminAnswer {

@@ -1,5 +1,6 @@
 /** What differs between message kinds: the byte limit, and how the template's markdown is shown. */
 import { LIMITS } from '../limits';
+import type { AppBody, RobotBody } from '../messages';
 import { toCardDescription, toText } from './markdown';
 import type { MessageKind } from './types';
 
@@ -30,5 +31,25 @@ export function limitOf(kind: MessageKind): number {
       return LIMITS.appText;
     case 'app-textcard':
       return LIMITS.textcardDescription;
+  }
+}
+
+/** A textcard's own fields; the other kinds carry the text alone. */
+export interface CardFields {
+  title: string;
+  url: string;
+  btntxt?: string;
+}
+
+/** The request body WeCom takes for the kind, with `text` in its limited field. */
+export function messageBody(kind: MessageKind, text: string, card: CardFields): RobotBody | AppBody {
+  switch (kind) {
+    case 'robot-markdown':
+    case 'app-markdown':
+      return { msgtype: 'markdown', markdown: { content: text } };
+    case 'app-text':
+      return { msgtype: 'text', text: { content: text } };
+    case 'app-textcard':
+      return { msgtype: 'textcard', textcard: { description: text, ...card } };
   }
 }

@@ -5,9 +5,8 @@
  * firing and resolved alerts); each part keeps its own group heading below it.
  */
 import { utf8Bytes } from '../limits';
-import type { AppBody, RobotBody } from '../messages';
 import { STRINGS } from './i18n';
-import { FORMATS, limitOf } from './kinds';
+import { FORMATS, limitOf, messageBody } from './kinds';
 import { mentionFooter } from './mentions';
 import { decodeCard, type CardPart } from './textcard';
 import { fitToBudget } from './truncate';
@@ -65,33 +64,17 @@ function sizeOf(pieces: Piece[], items: PackItem[], kind: MessageKind): number {
   return utf8Bytes(text + footer);
 }
 
-function bodyOf(kind: MessageKind, text: string, title: string, card: CardPart | undefined): RobotBody | AppBody {
-  switch (kind) {
-    case 'robot-markdown':
-    case 'app-markdown':
-      return { msgtype: 'markdown', markdown: { content: text } };
-    case 'app-text':
-      return { msgtype: 'text', text: { content: text } };
-    case 'app-textcard':
-      return {
-        msgtype: 'textcard',
-        textcard: {
-          title,
-          description: text,
-          url: card?.url ?? '',
-          btntxt: card?.btntxt || undefined,
-        },
-      };
-  }
-}
-
 function finish(pieces: Piece[], items: PackItem[], kind: MessageKind, full: boolean): PackedMessage {
   const limit = limitOf(kind);
   const { title, text, footer } = contentOf(pieces, items, kind);
   // renderParts makes every part fit with its own footer; this only guards against foreign parts.
   const fitted = fitToBudget(text, limit - utf8Bytes(footer), utf8Bytes, CUT_MARKER);
   return {
-    body: bodyOf(kind, fitted + footer, title, pieces[0].card),
+    body: messageBody(kind, fitted + footer, {
+      title,
+      url: pieces[0].card?.url ?? '',
+      btntxt: pieces[0].card?.btntxt || undefined,
+    }),
     covers: pieces.map(({ item, part }) => ({ item, part })),
     full,
     bytes: utf8Bytes(fitted + footer),

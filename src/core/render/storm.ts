@@ -26,7 +26,7 @@ import { severityOf } from '../alert';
 import type { Language } from '../config';
 import { LIMITS, utf8Bytes } from '../limits';
 import type { AppBody, RobotBody } from '../messages';
-import { FORMATS, limitOf } from './kinds';
+import { FORMATS, limitOf, messageBody } from './kinds';
 import { plainLine } from './markdown';
 import { neutralise, safeUrl } from './neutralise';
 import { formatTime, usableTimezone } from './time';
@@ -261,26 +261,11 @@ export function renderStormView(groups: StormGroup[], options: StormOptions): St
   }
   const markdown = markdownOf(layout, strings);
   const text = fieldOf(markdown);
-  return { body: bodyOf(kind, text, layout, strings), text, bytes: utf8Bytes(text), carried: carriedBy(layout) };
-}
-
-function bodyOf(kind: MessageKind, text: string, layout: Layout, strings: Strings): RobotBody | AppBody {
-  switch (kind) {
-    case 'robot-markdown':
-    case 'app-markdown':
-      return { msgtype: 'markdown', markdown: { content: text } };
-    case 'app-text':
-      return { msgtype: 'text', text: { content: text } };
-    case 'app-textcard':
-      return {
-        msgtype: 'textcard',
-        textcard: {
-          title: cutToBytes(plainLine(layout.heading), LIMITS.textcardTitle),
-          description: text,
-          // WeCom refuses a textcard without a link.
-          url: layout.link || 'https://work.weixin.qq.com/',
-          btntxt: strings.button,
-        },
-      };
-  }
+  const card = {
+    title: cutToBytes(plainLine(layout.heading), LIMITS.textcardTitle),
+    // WeCom refuses a textcard without a link.
+    url: layout.link || 'https://work.weixin.qq.com/',
+    btntxt: strings.button,
+  };
+  return { body: messageBody(kind, text, card), text, bytes: utf8Bytes(text), carried: carriedBy(layout) };
 }
