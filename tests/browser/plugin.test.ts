@@ -245,8 +245,13 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     assert.equal((await write.json()).message, 'plugin proxy route access denied');
   });
 
-  it('in a Grafana without the receivers API, Connect creates the contact point through the provisioning API', async () => {
-    const rule = { uid: 'warning', name: '一般告警', services: [SERVICE.uid] };
+  it('in a Grafana without the receivers API, Connect creates a signing contact point through the provisioning API', async () => {
+    const rule = {
+      uid: 'warning',
+      name: '一般告警',
+      services: [SERVICE.uid],
+      hmac: { secret: 'rule-hmac-secret-0123456789', timestampHeader: 'X-Grafana-Alerting-Timestamp' },
+    };
     await relayApi('/rules', { method: 'POST', body: rule });
     host.contactPoints.receiversApi = false;
     try {
@@ -262,6 +267,8 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     const [integration] = host.contactPoints.find(`WeCom · ${rule.name}`) ?? [];
     assert.equal(integration?.settings.url, `${relay.url}/hooks/grafana/${rule.uid}`);
     assert.equal(integration?.settings.authorization_credentials, INGEST_TOKEN);
+    // The relay accepts what Grafana signs with the HMAC settings the plugin stored.
+    assert.equal((await notifyWebhook(integration, fixture('grafana-firing.json'))).status, 202);
   });
 
   it('every page in zh-Hans and en-US, dark and light, for the screenshots folder', async () => {

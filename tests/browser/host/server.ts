@@ -214,9 +214,6 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
         headers[name] = value;
       }
     }
-    headers['x-grafana-context'] = JSON.stringify({
-      SignedInUser: { login: signedInUser().login, orgRole: user.role },
-    });
     for (const header of match.route.headers ?? []) {
       headers[header.name.toLowerCase()] = interpolate(header.content, settings);
     }
