@@ -214,29 +214,38 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     assert.equal(wecom.appMessages('lisi').length, 2);
   });
 
-  it('a Viewer sees the configuration but no write action, and the proxy refuses their writes', async () => {
+  it('a Viewer sees the configuration, every write action disabled with the reason, and the proxy refuses their writes', async () => {
     const page = await signIn({ ...ADMIN, role: 'Viewer' }, '/a/wecomrelay-app/services');
     await visible(page.getByRole('link', { name: SERVICE.name }));
-    await assertNotOffered(page.getByRole('link', { name: 'New service' }));
+    await assertDisabled(
+      page.getByRole('link', { name: 'New service' }),
+      tooltip(page, 'Creating a service needs the Editor or Admin role')
+    );
 
     await page.getByRole('link', { name: SERVICE.name }).click();
     await visible(page.getByText('Changing notification services needs the Editor or Admin role in Grafana.'));
     assert.equal(await page.getByRole('button', { name: 'Save service' }).count(), 0);
-    await assertNotOffered(page.getByRole('button', { name: 'Send test' }));
+    await assertDisabled(
+      page.getByRole('button', { name: 'Send test' }),
+      tooltip(page, 'Sending a test needs the Editor role')
+    );
 
     await navLink(page, 'Rules').click();
     await page.getByRole('link', { name: RULE.name }).click();
-    await visible(page.getByText('Connected', { exact: true }));
+    await visible(page.getByText('You can view this rule; changing it needs the Editor or Admin role.'));
     assert.equal(await page.getByRole('button', { name: 'Save rule' }).count(), 0);
-    await assertNotOffered(page.getByRole('button', { name: /contact point|Connect to Grafana/ }));
+    await assertDisabled(
+      page.getByRole('button', { name: 'Update contact point' }),
+      tooltip(page, 'Only Editors and Admins can connect a rule: it hands the ingest token to Grafana.')
+    );
 
     await navLink(page, 'Deliveries').click();
     await deliveryRow(page, /zhangsan/)
       .getByRole('link', { name: /^Open delivery/ })
       .click();
-    await assertNotOffered(
-      page.getByTestId('data-testid delivery-drawer').getByRole('button', { name: /Retry|Send again/ })
-    );
+    const drawer = page.getByTestId('data-testid delivery-drawer');
+    await assertDisabled(drawer.getByRole('button', { name: 'Send again' }));
+    await visible(drawer.getByText('Only Editors and Admins can send a delivery again.'));
 
     const write = await fetch(`${host.url}/api/plugin-proxy/wecomrelay-app/relay/deliveries/1/retry`, {
       method: 'POST',
@@ -309,13 +318,15 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
   });
 });
 
-/** Absent, or shown disabled with the reason in its tooltip. */
-async function assertNotOffered(control: Locator): Promise<void> {
-  if ((await control.count()) === 0) {
-    return;
-  }
-  for (const one of await control.all()) {
-    const disabled = (await one.isDisabled()) || (await one.getAttribute('aria-disabled')) === 'true';
-    assert.ok(disabled, `${await one.textContent()} is offered to a Viewer`);
+/** Shown but disabled; with `reason`, the reason appears when the pointer rests on it. */
+async function assertDisabled(control: Locator, reason?: Locator): Promise<void> {
+  await control.waitFor();
+  const disabled = (await control.isDisabled()) || (await control.getAttribute('aria-disabled')) === 'true';
+  assert.ok(disabled, `${await control.textContent()} is offered to a Viewer`);
+  if (reason) {
+    await control.hover({ force: true });
+    await visible(reason);
   }
 }
+
+const tooltip = (page: Page, text: string) => page.getByRole('tooltip').filter({ hasText: text });

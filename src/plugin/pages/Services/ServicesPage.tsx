@@ -59,15 +59,18 @@ export default function ServicesPage() {
     [services.data, query]
   );
 
-  const newButton = (
-    <LinkButton
-      icon="plus"
-      href={prefixRoute(`${ROUTES.Services}/new`)}
-      disabled={!canEdit}
-      tooltip={canEdit ? undefined : t('services.list.viewer', 'Creating a service needs the Editor or Admin role')}
-    >
+  const newLink = (
+    <LinkButton icon="plus" href={prefixRoute(`${ROUTES.Services}/new`)} disabled={!canEdit}>
       {t('services.list.new', 'New service')}
     </LinkButton>
+  );
+  // A disabled LinkButton takes no pointer events, so its own tooltip would never show: the span gets them.
+  const newButton = canEdit ? (
+    newLink
+  ) : (
+    <Tooltip content={t('services.list.viewer', 'Creating a service needs the Editor or Admin role')}>
+      <span>{newLink}</span>
+    </Tooltip>
   );
 
   const columns = [
