@@ -2,7 +2,8 @@
  * The built plugin (dist/) in Chromium, inside the minimal Grafana host of tests/browser/host,
  * against a real relay process and the WeCom simulator: what an admin does from an empty install to
  * a delivered alert, what a Viewer may not do, and a screenshot of every page in both languages
- * and both themes (tests/browser/screenshots/).
+ * and both themes (tests/browser/screenshots/). The tests run in order, each on what the ones
+ * before it created.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -35,6 +36,7 @@ const HTML_ENTITY = /&(#x2F|#39|amp|quot|lt|gt);/;
 const ADMIN: HostUser = { role: 'Admin', language: 'en-US', theme: 'dark' };
 
 let wecom: WecomSimulator;
+let dataDir: string;
 let relay: RelayProcess;
 let host: GrafanaHost;
 let browser: Browser;
@@ -69,11 +71,14 @@ async function deliveryStatuses(): Promise<Record<string, string>> {
   return Object.fromEntries(items.map((item: { kind: string; status: string }) => [item.kind, item.status]));
 }
 
-/** The row of the delivery whose destination (robot groups, app accounts) matches. */
-const deliveryRow = (page: Page, destination: RegExp) =>
-  page.getByTestId('data-testid deliveries-row').filter({ has: page.getByRole('cell', { name: destination }) });
+/** The row of the rule's delivery whose destination (robot groups, app accounts) matches. */
+const deliveryRow = (page: Page, destination: RegExp, rule = RULE.name) =>
+  page
+    .getByTestId('data-testid deliveries-row')
+    .filter({ has: page.getByRole('cell', { name: destination }) })
+    .filter({ has: page.getByRole('cell', { name: rule, exact: true }) });
 
-/** Ticks a @grafana/ui Checkbox as a user does: its input is hidden under the label's box. */
+/** Ticks a @grafana/ui Checkbox: its input sits under the styled box that takes the click. */
 async function tick(checkbox: Locator): Promise<void> {
   await checkbox.check({ force: true });
   assert.ok(await checkbox.isChecked());
@@ -93,7 +98,8 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     wecom = await startWecomSimulator();
     wecom.addRobot(ROBOT_KEY);
     wecom.addApp({ ...APP, visibleUsers: ACCOUNTS });
-    relay = await spawnRelay(['--data-dir', tempDir('wecom-relay-browser-'), '--wecom-api-base', wecom.baseUrl], {
+    dataDir = tempDir('wecom-relay-browser-');
+    relay = await spawnRelay(['--data-dir', dataDir, '--wecom-api-base', wecom.baseUrl], {
       WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
       WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
       WECOM_RELAY_SECRET_KEY: SECRET_KEY,
@@ -114,6 +120,7 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     await host?.close();
     await relay?.kill('SIGTERM');
     await wecom?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('an admin goes from an empty install to a delivered alert, retrying the one WeCom refused', async () => {
@@ -305,7 +312,10 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
         await visible(page.getByTestId('rule-preview-robot-markdown'));
         await shot('5-rule-edit');
         await menu(page).nth(3).click();
-        await page.getByTestId('data-testid deliveries-row').first().getByRole('link').click();
+        // The app delivery WeCom refused once and the retry delivered: both attempts in the drawer.
+        await deliveryRow(page, /zhangsan/)
+          .getByRole('link')
+          .click();
         await visible(page.getByTestId('data-testid delivery-attempt').first());
         await shot('6-deliveries');
         await page.getByTestId('data-testid Drawer close').click();
