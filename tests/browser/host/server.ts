@@ -51,8 +51,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** For the unicons Grafana serves but @grafana/ui's package does not ship (heart-rate, spinner…): blank. */
-const BLANK_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"></svg>';
+/** For the unicons Grafana serves but @grafana/ui's package does not ship (heart-rate, spinner…): blank, not empty (an empty <svg> is an icon still loading). */
+const BLANK_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g/></svg>';
 
 function readJson(file: string): any {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
