@@ -10,7 +10,13 @@ import baseConfig from './.config/eslint.config.mjs';
 // of them; React rules are switched off where there is no React, and the Node code gets rules that
 // matter for a service that must not lose work (no un-awaited promises).
 const PLUGIN_FILES = ['src/module.tsx', 'src/plugin/**/*.{ts,tsx}'];
-const NODE_FILES = ['src/relay/**/*.ts', 'src/core/**/*.ts', 'tests/relay/**/*.ts', 'bench/**/*.ts'];
+const NODE_FILES = [
+  'src/relay/**/*.ts',
+  'src/core/**/*.ts',
+  'tests/relay/**/*.ts',
+  'tests/browser/**/*.ts',
+  'bench/**/*.ts',
+];
 
 const reactRulesOff = Object.fromEntries(
   [
@@ -64,7 +70,7 @@ export default defineConfig([
   {
     // Type-aware rules need the project for every TypeScript file, not only src/ (Grafana's default);
     // this also makes ESLint lint the TypeScript outside src/ at all.
-    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    files: ['tests/**/*.{ts,tsx}', 'bench/**/*.ts'],
     languageOptions: {
       parserOptions: {
         project: './tsconfig.json',

@@ -69,6 +69,8 @@ export async function openSession(browser: Browser, host: GrafanaHost, user: Hos
     },
     screenshot: async (name) => {
       fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+      // @grafana/ui shows an empty <svg> until an icon's SVG has arrived: the picture waits for them.
+      await page.waitForFunction(() => document.querySelector('svg:empty') === null);
       await page.screenshot({
         path: path.join(SCREENSHOTS_DIR, `${name}.${user.language}.${user.theme}.png`),
         fullPage: true,

@@ -5,6 +5,7 @@
  * their presence is shown (secureFields; "[REDACTED]" in the provisioning API), as Grafana does.
  */
 import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
 
 /** The webhook integration's secure settings (Grafana's schema marks them Secure). */
 const SECURE_WEBHOOK_FIELDS = [
@@ -97,19 +98,33 @@ export class ContactPoints {
     return this.receivers.get(title)?.integrations;
   }
 
+  /** The answer to a request for one of the two APIs, or null when the path is neither. `canWrite`: an Editor or Admin. */
   handle(
+    request: { method: string; path: string; query: URLSearchParams; body: any; headers: http.IncomingHttpHeaders },
+    canWrite: boolean
+  ): ApiAnswer | null {
+    const { method, path, query, body, headers } = request;
+    const answer = this.route(method, path, query, body, headers);
+    if (answer && method !== 'GET' && !canWrite) {
+      return { status: 403, body: { message: 'You do not have permission to change contact points' } };
+    }
+    return answer === null ? null : answer();
+  }
+
+  /** The request's handler, not yet run: a refused write must change nothing. */
+  private route(
     method: string,
     path: string,
     query: URLSearchParams,
     body: any,
-    headers: Record<string, string | string[] | undefined>
-  ): ApiAnswer | null {
+    headers: http.IncomingHttpHeaders
+  ): (() => ApiAnswer) | null {
     const k8s = path.match(
       /^\/apis\/notifications\.alerting\.grafana\.app\/v0alpha1\/namespaces\/([^/]+)\/receivers(?:\/([^/]+))?$/
     );
     if (k8s) {
       if (!this.receiversApi || k8s[1] !== 'default') {
-        return {
+        return () => ({
           status: 404,
           body: {
             kind: 'Status',
@@ -117,14 +132,15 @@ export class ContactPoints {
             message: 'the server could not find the requested resource',
             code: 404,
           },
-        };
+        });
       }
-      return this.k8s(method, k8s[2] && decodeURIComponent(k8s[2]), body);
+      return () => this.k8s(method, k8s[2] && decodeURIComponent(k8s[2]), body);
     }
     const provisioning = path.match(/^\/api\/v1\/provisioning\/contact-points(?:\/([^/]+))?$/);
     if (provisioning) {
       const provenance = headers['x-disable-provenance'] === undefined ? 'api' : '';
-      return this.provisioning(method, provisioning[1] && decodeURIComponent(provisioning[1]), query, body, provenance);
+      return () =>
+        this.provisioning(method, provisioning[1] && decodeURIComponent(provisioning[1]), query, body, provenance);
     }
     return null;
   }

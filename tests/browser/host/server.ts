@@ -51,8 +51,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** For the unicons Grafana serves but @grafana/ui's package does not ship (heart-rate, spinner…): blank. */
-const BLANK_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"></svg>';
+/** For the unicons Grafana serves but @grafana/ui's package does not ship (heart-rate, spinner…): blank, not empty (an empty <svg> is an icon still loading). */
+const BLANK_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g/></svg>';
 
 function readJson(file: string): any {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -87,7 +87,7 @@ async function readBody(request: http.IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startGrafanaHost(options: { distDir?: string; user?: HostUser } = {}): Promise<GrafanaHost> {
+export async function startGrafanaHost(options: { distDir?: string } = {}): Promise<GrafanaHost> {
   const distDir = options.distDir ?? path.join(ROOT, 'dist');
   const pluginJson = readJson(path.join(distDir, 'plugin.json'));
   const pluginId: string = pluginJson.id;
@@ -95,7 +95,7 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
   const routes: PluginRoute[] = pluginJson.routes ?? [];
   const bundle = await bundleHost();
   const contactPoints = new ContactPoints();
-  let user: HostUser = options.user ?? { role: 'Admin', language: 'en-US', theme: 'dark' };
+  let user: HostUser = { role: 'Admin', language: 'en-US', theme: 'dark' };
   const settings: PluginSettings = { enabled: false, pinned: false, jsonData: {}, secureJsonData: {} };
 
   const signedInUser = () => ({
@@ -214,9 +214,6 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
         headers[name] = value;
       }
     }
-    headers['x-grafana-context'] = JSON.stringify({
-      SignedInUser: { login: signedInUser().login, orgRole: user.role },
-    });
     for (const header of match.route.headers ?? []) {
       headers[header.name.toLowerCase()] = interpolate(header.content, settings);
     }
@@ -318,17 +315,16 @@ export async function startGrafanaHost(options: { distDir?: string; user?: HostU
     const isJson = (request.headers['content-type'] ?? '').includes('json');
     const raw = request.method === 'GET' ? undefined : (await readBody(request)).toString('utf8');
     const answer = contactPoints.handle(
-      request.method ?? 'GET',
-      pathname,
-      url.searchParams,
-      raw && isJson ? JSON.parse(raw) : undefined,
-      request.headers
+      {
+        method: request.method ?? 'GET',
+        path: pathname,
+        query: url.searchParams,
+        body: raw && isJson ? JSON.parse(raw) : undefined,
+        headers: request.headers,
+      },
+      roleIncludes(user.role, 'Editor')
     );
     if (answer) {
-      if (request.method !== 'GET' && !roleIncludes(user.role, 'Editor')) {
-        send(response, 403, { message: 'You do not have permission to change contact points' });
-        return;
-      }
       send(response, answer.status, answer.body);
       return;
     }
