@@ -177,7 +177,7 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
 
     // A rule sending everything to the service, with its preview.
     await navLink(page, 'Rules').click();
-    await page.getByRole('link', { name: 'New rule' }).click();
+    await page.getByRole('link', { name: 'New rule' }).first().click();
     await page.getByLabel(/^Name/).fill(RULE.name);
     await page.getByLabel(/^UID/).fill(RULE.uid);
     await tick(page.getByLabel(SERVICE.name));
@@ -193,6 +193,19 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     const [integration] = host.contactPoints.find(`WeCom · ${RULE.name}`) ?? [];
     assert.equal(integration?.settings.url, `${relay.url}/hooks/grafana/${RULE.uid}`);
     assert.equal(integration?.settings.authorization_credentials, INGEST_TOKEN);
+
+    // The start guide: connected; its last step waits for a notification policy routing alerts to the contact point.
+    await session!.open('/a/wecomrelay-app/home');
+    await visible(page.getByTestId('data-testid overview-step-3').getByText('Done'));
+    assert.equal(await page.getByTestId('data-testid overview-step-4').getByText('Done').count(), 0);
+    host.contactPoints.policies = {
+      ...host.contactPoints.policies,
+      routes: [{ receiver: `WeCom · ${RULE.name}`, object_matchers: [['severity', '=', 'critical']] }],
+    };
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    for (const step of [1, 2, 3, 4]) {
+      await visible(page.getByTestId(`data-testid overview-step-${step}`).getByText('Done'));
+    }
 
     // Grafana notifies through that contact point while the app's 企业可信IP leaves the relay out.
     wecom.setTrustedIp({ scope: 'send' });
@@ -219,6 +232,7 @@ describe('the built plugin in a Grafana host', { timeout: 180_000 }, () => {
     await visible(drawer.getByText('Accepted by WeCom'));
     assert.equal(await drawer.getByTestId('data-testid delivery-attempt').count(), 2);
     assert.equal(wecom.appMessages('lisi').length, 2);
+
   });
 
   it('a Viewer sees the configuration, every write action disabled with the reason, and the proxy refuses their writes', async () => {

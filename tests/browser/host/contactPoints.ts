@@ -32,6 +32,13 @@ interface Receiver {
   integrations: Integration[];
 }
 
+export interface PolicyRoute {
+  receiver?: string;
+  group_by?: string[];
+  object_matchers?: Array<[string, string, string]>;
+  routes?: PolicyRoute[];
+}
+
 export interface ApiAnswer {
   status: number;
   body: unknown;
@@ -92,6 +99,8 @@ export class ContactPoints {
   private readonly receivers = new Map<string, Receiver>();
   /** Off: the receivers API answers 404, as in a Grafana without it (the provisioning API remains). */
   receiversApi = true;
+  /** The notification policy tree (GET/PUT /api/v1/provisioning/policies); a new Grafana sends everything to email. */
+  policies: PolicyRoute = { receiver: 'grafana-default-email', group_by: ['grafana_folder', 'alertname'] };
 
   /** The stored contact point, secrets included (what Grafana's notifier sends with). */
   find(title: string): Integration[] | undefined {
@@ -135,6 +144,16 @@ export class ContactPoints {
         });
       }
       return () => this.k8s(method, k8s[2] && decodeURIComponent(k8s[2]), body);
+    }
+    if (path === '/api/v1/provisioning/policies' && (method === 'GET' || method === 'PUT')) {
+      return () => {
+        if (method === 'PUT') {
+          this.policies = body;
+        }
+        return method === 'GET'
+          ? { status: 200, body: this.policies }
+          : { status: 202, body: { message: 'policies updated' } };
+      };
     }
     const provisioning = path.match(/^\/api\/v1\/provisioning\/contact-points(?:\/([^/]+))?$/);
     if (provisioning) {
