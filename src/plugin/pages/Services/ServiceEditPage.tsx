@@ -24,7 +24,13 @@ export default function ServiceEditPage() {
     ? t('services.edit.title', 'Edit notification service')
     : t('services.new.title', 'New notification service');
   return (
-    <PluginPage renderTitle={() => <h1>{title}</h1>}>
+    <PluginPage
+      pageNav={{
+        text: service.data?.name ?? title,
+        parentItem: { text: t('services.list.title', 'Notification services'), url: prefixRoute(ROUTES.Services) },
+      }}
+      renderTitle={() => <h1>{title}</h1>}
+    >
       {uid && service.isLoading && <LoadingPlaceholder text={t('services.edit.loading', 'Loading service…')} />}
       {uid && service.error && (
         <Alert severity="error" title={t('services.edit.load-failed', 'The service could not be loaded')}>

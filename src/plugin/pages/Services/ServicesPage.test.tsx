@@ -2,6 +2,7 @@ import React from 'react';
 import { OrgRole } from '@grafana/data';
 import { config, setAppEvents } from '@grafana/runtime';
 import { combineHandlers, mockBackendSrvFetch, RELAY_STATUS } from '../../test/backendSrv';
+import { rulesHandler } from '../../test/handlers/rules';
 import { servicesHandler } from '../../test/handlers/services';
 import { fireEvent, render, screen, waitFor, within } from '../../test/render';
 import ServicesPage from './ServicesPage';
@@ -30,8 +31,9 @@ const SERVICES = [
 
 function setup() {
   const services = servicesHandler({ services: SERVICES });
+  const rules = rulesHandler({ rules: [{ config: { uid: 'critical', name: '严重告警', services: ['ops'] } }] });
   mockBackendSrvFetch(
-    combineHandlers(services.handler, (request) =>
+    combineHandlers(services.handler, rules.handler, (request) =>
       request.url.endsWith('/status') ? { data: RELAY_STATUS } : undefined
     )
   );
@@ -56,7 +58,7 @@ describe('ServicesPage', () => {
 
     const ops = await screen.findByRole('row', { name: /运维通知/ });
     expect(within(ops).getByText('DBA群')).toBeInTheDocument();
-    expect(within(ops).getByRole('link', { name: 'critical' })).toHaveAttribute(
+    expect(await within(ops).findByRole('link', { name: '严重告警' })).toHaveAttribute(
       'href',
       '/a/wecomrelay-app/rules/critical/edit'
     );
@@ -91,7 +93,7 @@ describe('ServicesPage', () => {
     fireEvent.click(
       within(await screen.findByRole('row', { name: /运维通知/ })).getByRole('button', { name: 'Delete 运维通知' })
     );
-    expect(screen.getByText(/Rules critical still send through it/)).toBeInTheDocument();
+    expect(screen.getByText(/Rules 严重告警 still send through it/)).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
 
     expect(await screen.findByTestId(testIds.list.deleteError)).toHaveTextContent('used by rule(s) critical');

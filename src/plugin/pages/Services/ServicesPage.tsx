@@ -26,6 +26,7 @@ import { DisabledReason } from '../../components/DisabledReason/DisabledReason';
 import { ROUTES } from '../../constants';
 import { userRole } from '../../data/permissions';
 import { errorMessage } from '../../data/queryClient';
+import { useRules } from '../../data/useRules';
 import { useDeleteService, useServices } from '../../data/useServices';
 import { prefixRoute } from '../../utils/utils.routing';
 import { splitGroups } from './groups';
@@ -51,6 +52,8 @@ export default function ServicesPage() {
   const styles = useStyles2(getStyles);
   const { canEdit } = userRole();
   const services = useServices();
+  const rules = useRules();
+  const ruleName = (uid: string) => rules.data?.find((rule) => rule.uid === uid)?.name ?? uid;
   const remove = useDeleteService();
   const [query, setQuery] = useState('');
   const [deleting, setDeleting] = useState<ServiceView>();
@@ -101,7 +104,7 @@ export default function ServicesPage() {
           <Stack gap={1} wrap="wrap">
             {original.usedBy.map((rule) => (
               <TextLink key={rule} href={ruleUrl(rule)} inline={false}>
-                {rule}
+                {ruleName(rule)}
               </TextLink>
             ))}
           </Stack>
@@ -233,7 +236,7 @@ export default function ServicesPage() {
                   'Delete "{{name}}"? Rules {{rules}} still send through it: the relay refuses until they no longer do.',
                   verbatim({
                     name: deleting.name,
-                    rules: deleting.usedBy.join(', '),
+                    rules: deleting.usedBy.map(ruleName).join(', '),
                   })
                 )
               : t('services.delete.body', 'Delete "{{name}}"? Alerts stop going to its destinations.', verbatim({
