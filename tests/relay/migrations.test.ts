@@ -94,17 +94,19 @@ describe('SQLite migrations', () => {
     const storage = open(databaseWith(UNVERSIONED));
     const log = await storage.listDeliveries({ limit: 50 });
     assert.deepEqual(
-      log.map(deliverySummary).map((view) => [
-        view.id,
-        view.status,
-        view.destination,
-        view.alertnames,
-        view.attempts,
-        view.sentAt,
-        view.lastErrcode,
-        view.reason,
-        view.invalidRecipients,
-      ]),
+      log
+        .map(deliverySummary)
+        .map((view) => [
+          view.id,
+          view.status,
+          view.destination,
+          view.alertnames,
+          view.attempts,
+          view.sentAt,
+          view.lastErrcode,
+          view.reason,
+          view.invalidRecipients,
+        ]),
       [
         [6, 'skipped', 'robot:one', ['Skipped'], 0, null, null, 'no_match', []],
         [5, 'failed', 'robot:two', ['Failed'], 0, null, 93000, null, []],
@@ -193,7 +195,9 @@ describe('SQLite migrations', () => {
       () => open(file),
       (error: Error) =>
         error instanceof SchemaTooNew &&
-        error.message.includes(`schema version ${LATEST_VERSION + 1}, newer than this WeCom Relay knows (${LATEST_VERSION})`)
+        error.message.includes(
+          `schema version ${LATEST_VERSION + 1}, newer than this WeCom Relay knows (${LATEST_VERSION})`
+        )
     );
     assert.equal(inspect(file).version, LATEST_VERSION + 1);
   });

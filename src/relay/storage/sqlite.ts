@@ -353,9 +353,7 @@ export class SqliteStorage implements Storage {
   }
 
   async getDelivery(id: number): Promise<Delivery | undefined> {
-    const row = this.guard(
-      () => this.statement(`${DELIVERY_ROWS} WHERE d.id = ?`).get(id) as DeliveryRow | undefined
-    );
+    const row = this.guard(() => this.statement(`${DELIVERY_ROWS} WHERE d.id = ?`).get(id) as DeliveryRow | undefined);
     return row && toDelivery(row);
   }
 
