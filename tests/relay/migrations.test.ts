@@ -202,6 +202,21 @@ describe('SQLite migrations', () => {
     assert.equal(inspect(file).version, LATEST_VERSION + 1);
   });
 
+  test('a command beside the relay (send-test) does not upgrade: it asks for serve, and changes nothing', async () => {
+    const file = databaseWith(UNVERSIONED);
+    assert.throws(
+      () => new SqliteStorage(file, { migrate: false }),
+      /schema version 0, older than this WeCom Relay's \(\d+\): start `wecom-relay serve` of this release/
+    );
+    assert.equal(inspect(file).version, 0);
+    assert.deepEqual(inspect(file).schema, inspect(databaseWith(UNVERSIONED)).schema);
+
+    open(file);
+    const beside = new SqliteStorage(file, { migrate: false });
+    storages.push(beside);
+    assert.equal((await beside.getDelivery(3))?.status, 'pending', 'once serve has upgraded it, it works');
+  });
+
   test('a file holding other tables is refused, not changed', () => {
     const file = databaseWith('CREATE TABLE notes (text TEXT)');
     assert.throws(() => open(file), /is not a WeCom Relay database \(it holds the tables notes\)/);

@@ -44,25 +44,41 @@ function adoptUnversioned(db: Database.Database, file: string, tables: string[])
   db.exec('CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, destination, not_before)');
 }
 
+function refuseNewer(version: number, file: string): void {
+  if (version > LATEST_VERSION) {
+    throw new SchemaTooNew(
+      `${file} has schema version ${version}, newer than this WeCom Relay knows (${LATEST_VERSION}): ` +
+        'a newer release has upgraded it. Run that release (or newer), or restore the backup of the data dir ' +
+        'taken before the upgrade.'
+    );
+  }
+}
+
+/**
+ * For a process beside the relay (send-test): it must not change the schema under a running relay
+ * of another release, so it only works on a database at this release's version.
+ */
+export function requireCurrentSchema(db: Database.Database, file: string): void {
+  const version = schemaVersion(db);
+  refuseNewer(version, file);
+  if (version < LATEST_VERSION) {
+    throw new Error(
+      `${file} has schema version ${version}, older than this WeCom Relay's (${LATEST_VERSION}): ` +
+        'start `wecom-relay serve` of this release on the data dir once, which upgrades it.'
+    );
+  }
+}
+
 export function migrateSqlite(db: Database.Database, file: string): void {
-  const refuseNewer = (version: number) => {
-    if (version > LATEST_VERSION) {
-      throw new SchemaTooNew(
-        `${file} has schema version ${version}, newer than this WeCom Relay knows (${LATEST_VERSION}): ` +
-          'a newer release has upgraded it. Run that release (or newer), or restore the backup of the data dir ' +
-          'taken before the upgrade.'
-      );
-    }
-  };
   // Up to date, the usual case, it takes no write lock.
   const found = schemaVersion(db);
-  refuseNewer(found);
+  refuseNewer(found, file);
   if (found === LATEST_VERSION) {
     return;
   }
   db.transaction(() => {
     let version = schemaVersion(db);
-    refuseNewer(version);
+    refuseNewer(version, file);
     const tables = tableNames(db);
     if (version === 0 && tables.length > 0) {
       adoptUnversioned(db, file, tables);

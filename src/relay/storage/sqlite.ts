@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startCheckpoints, type Checkpoints } from './checkpoints';
 import { IngestThread } from './ingest-thread';
-import { migrateSqlite } from './sqlite-migrate';
+import { migrateSqlite, requireCurrentSchema } from './sqlite-migrate';
 import type {
   Attempt,
   AttemptRecord,
@@ -119,8 +119,11 @@ export class SqliteStorage implements Storage {
   private readonly checkpoints: Checkpoints;
   private readonly ingestThread: IngestThread;
 
-  /** `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds). */
-  constructor(file: string, options: { onBackgroundError?: (error: Error) => void } = {}) {
+  /**
+   * `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds).
+   * `migrate: false` for a process beside the relay: the schema must already be this release's.
+   */
+  constructor(file: string, options: { onBackgroundError?: (error: Error) => void; migrate?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     fs.chmodSync(file, 0o600);
@@ -130,7 +133,7 @@ export class SqliteStorage implements Storage {
     // Checkpoints run on a thread of their own, never inside a commit on this connection.
     this.db.pragma('wal_autocheckpoint = 0');
     try {
-      migrateSqlite(this.db, file);
+      (options.migrate === false ? requireCurrentSchema : migrateSqlite)(this.db, file);
     } catch (error) {
       this.db.close();
       throw error;
