@@ -1,12 +1,13 @@
 /** The SQLite schema at start: new files, data dirs of earlier releases, and files from newer ones. */
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { normalizePayload } from '../../src/core/normalize';
 import { deliverySummary } from '../../src/relay/http/admin/deliveries';
-import { LATEST_VERSION } from '../../src/relay/storage/migrations';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/relay/storage/migrations';
 import { SqliteStorage } from '../../src/relay/storage/sqlite';
 import { SchemaTooNew } from '../../src/relay/storage/sqlite-migrate';
 import { fixture, tempDir } from '../support/relay-harness';
@@ -200,6 +201,43 @@ describe('SQLite migrations', () => {
         )
     );
     assert.equal(inspect(file).version, LATEST_VERSION + 1);
+  });
+
+  test('a process starting while another migrates waits for it, then finds nothing left to do', async () => {
+    const file = databaseWith(`${UNVERSIONED} PRAGMA journal_mode = WAL;`);
+    // This connection plays the other process: it holds the write lock through its migration.
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { SqliteStorage } = require(${JSON.stringify(path.join(__dirname, '../../src/relay/storage/sqlite'))});
+         // The native addon loaded first: from 'opening' on, the child reads the version at once.
+         new (require('better-sqlite3'))(':memory:').close();
+         console.log('opening');
+         new SqliteStorage(${JSON.stringify(file)}).close().then(() => console.log('opened'));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!stdout.includes('opening') && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    other.exec(MIGRATIONS.find((migration) => migration.id === 2)!.sqlite);
+    other.pragma(`user_version = ${LATEST_VERSION}`);
+    other.exec('COMMIT');
+    other.close();
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout, /opened/);
+    assert.equal(storedGroups(file), 4, 'migrated once');
+    assert.equal((await open(file).listDeliveries({ limit: 50 })).length, 6);
   });
 
   test('a command beside the relay (send-test) does not upgrade: it asks for serve, and changes nothing', async () => {
