@@ -190,6 +190,20 @@ describe('SQLite migrations', () => {
     );
   });
 
+  test('an upgrade that fails changes nothing and says where it failed', async () => {
+    // A table of migration 2's name, left by some other program, makes it fail half way.
+    const file = databaseWith(`${UNVERSIONED} CREATE TABLE attempts_new (x TEXT);`);
+    assert.throws(
+      () => open(file),
+      /upgrading .*wecom-relay\.db failed at migration 2 \(.*\): table attempts_new already exists\. Nothing was changed: it is still at schema version 0\./
+    );
+    assert.equal(inspect(file).version, 0);
+    assert.deepEqual(
+      inspect(file).schema,
+      inspect(databaseWith(`${UNVERSIONED} CREATE TABLE attempts_new (x TEXT);`)).schema
+    );
+  });
+
   test('a database from a newer release is refused, and left as it is', () => {
     const file = databaseWith(`${UNVERSIONED} PRAGMA user_version = ${LATEST_VERSION + 1};`);
     assert.throws(

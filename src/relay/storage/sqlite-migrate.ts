@@ -77,16 +77,23 @@ export function migrateSqlite(db: Database.Database, file: string): void {
     return;
   }
   db.transaction(() => {
-    let version = schemaVersion(db);
-    refuseNewer(version, file);
+    // Read again under the write lock: another process may have migrated in between.
+    const current = schemaVersion(db);
+    refuseNewer(current, file);
     const tables = tableNames(db);
-    if (version === 0 && tables.length > 0) {
+    let applied = current;
+    if (current === 0 && tables.length > 0) {
       adoptUnversioned(db, file, tables);
-      version = 1;
+      applied = 1;
     }
-    for (const migration of MIGRATIONS) {
-      if (migration.id > version) {
+    for (const migration of MIGRATIONS.filter((step) => step.id > applied)) {
+      try {
         db.exec(migration.sqlite);
+      } catch (error) {
+        throw new Error(
+          `upgrading ${file} failed at migration ${migration.id} (${migration.description}): ` +
+            `${(error as Error).message}. Nothing was changed: it is still at schema version ${current}.`
+        );
       }
     }
     db.pragma(`user_version = ${LATEST_VERSION}`);
