@@ -10,7 +10,8 @@ import { deliverySummary } from '../../src/relay/http/admin/deliveries';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/relay/storage/migrations';
 import { SqliteStorage } from '../../src/relay/storage/sqlite';
 import { SchemaTooNew } from '../../src/relay/storage/sqlite-migrate';
-import { fixture, tempDir } from '../support/relay-harness';
+import { runCli } from '../support/cli';
+import { ADMIN_TOKEN, INGEST_TOKEN, SECRET_KEY, fixture, tempDir } from '../support/relay-harness';
 
 const storages: SqliteStorage[] = [];
 function open(file: string) {
@@ -267,6 +268,23 @@ describe('SQLite migrations', () => {
     const beside = new SqliteStorage(file, { migrate: false });
     storages.push(beside);
     assert.equal((await beside.getDelivery(3))?.status, 'pending', 'once serve has upgraded it, it works');
+  });
+
+  test('serve on a data dir from a newer release exits with the error, before listening', async () => {
+    const file = databaseWith(`${UNVERSIONED} PRAGMA user_version = ${LATEST_VERSION + 1};`);
+    const result = await runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', path.dirname(file)], {
+      WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
+      WECOM_RELAY_SECRET_KEY: SECRET_KEY,
+    });
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `wecom-relay: .*wecom-relay\\.db has schema version ${LATEST_VERSION + 1}, newer than this WeCom Relay knows`
+      )
+    );
+    assert.doesNotMatch(result.stdout, /listening/i);
   });
 
   test('a file holding other tables is refused, not changed', () => {
