@@ -85,7 +85,8 @@ CREATE INDEX sends_key_at ON sends (limiter_key, at);
   {
     id: 2,
     description:
-      'a webhook’s group stored once, its deliveries referring to it; one partial index for pending work; ' +
+      'a webhook’s group stored once, its deliveries referring to it; one partial index for pending work ' +
+      '(and one for the failed ones in the delivery log, which ingest never writes); ' +
       'no AUTOINCREMENT; dedup keys and destinations without a separate rowid',
     // The deliveries of one webhook were stored one after another, each with a copy of its group:
     // a run of equal group_json in id order becomes one group, numbered by the run's first id.
@@ -126,6 +127,7 @@ INSERT INTO groups (id, json)
 DROP TABLE deliveries;
 ALTER TABLE deliveries_new RENAME TO deliveries;
 CREATE INDEX deliveries_pending ON deliveries (destination, id, not_before) WHERE status = 'pending';
+CREATE INDEX deliveries_failed ON deliveries (id) WHERE status = 'failed';
 
 CREATE TABLE attempts_new (
   id INTEGER PRIMARY KEY,

@@ -9,6 +9,7 @@ import type {
   AttemptRecord,
   Delivery,
   DeliveryReason,
+  DeliveryStatus,
   DeliveryProgress,
   DeliveryQuery,
   DueDestination,
@@ -24,6 +25,17 @@ import { StorageUnavailable, VersionConflict } from './types';
 
 /** Deliveries as DeliveryRow: each with its group, which the deliveries of one webhook share. */
 const DELIVERY_ROWS = 'SELECT d.*, g.json AS group_json FROM deliveries d JOIN groups g ON g.id = d.group_id';
+
+/**
+ * Written out, not bound: SQLite only uses a partial index (pending work, failed deliveries) for a
+ * query whose WHERE names its condition.
+ */
+const STATUS_FILTERS: Record<DeliveryStatus, string> = {
+  pending: "d.status = 'pending'",
+  sent: "d.status = 'sent'",
+  failed: "d.status = 'failed'",
+  skipped: "d.status = 'skipped'",
+};
 
 /** How long rate-limit and dedup records are kept: the longest window they serve (1 h). */
 const SEND_LOG_RETENTION_MS = 3_600_000 + 60_000;
@@ -363,8 +375,10 @@ export class SqliteStorage implements Storage {
   async listDeliveries(query: DeliveryQuery): Promise<Delivery[]> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: query.limit };
+    if (query.status !== undefined) {
+      where.push(STATUS_FILTERS[query.status]);
+    }
     const filters: Array<[keyof DeliveryQuery, string]> = [
-      ['status', 'd.status = @status'],
       ['ruleUid', 'd.rule_uid = @ruleUid'],
       ['serviceUid', 'd.service_uid = @serviceUid'],
       ['destination', 'd.destination = @destination'],
