@@ -22,6 +22,7 @@ import {
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
 import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
 import { benchIngest } from './ingest';
+import { benchWal } from './wal';
 
 const ENV = {
   WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -187,6 +188,9 @@ async function main() {
   );
 
   const only = process.env.BENCH_ONLY;
+  if (!only || only === 'ingest' || only === 'wal') {
+    await benchWal();
+  }
   if (!only || only === 'ingest') {
     await benchIngest();
   }

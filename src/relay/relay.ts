@@ -30,14 +30,16 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-export function openStorage(settings: Settings, logger?: Logger): Storage {
+/** `migrate: false` for a command beside a running relay: only `serve` changes the schema. */
+export function openStorage(settings: Settings, options: { logger?: Logger; migrate?: boolean } = {}): Storage {
   if (settings.databaseUrl) {
     throw new Error(
       '--database-url (PostgreSQL, HA mode) is not available in this version yet; run without it to use SQLite'
     );
   }
   return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'), {
-    onBackgroundError: (error) => logger?.error({ err: error }, 'storage maintenance failed'),
+    onBackgroundError: (error) => options.logger?.error({ err: error }, 'storage maintenance failed'),
+    migrate: options.migrate,
   });
 }
 
@@ -73,7 +75,7 @@ export async function startRelay(
   const logger = options.logger ?? createLogger(settings.logLevel);
   const lock = settings.databaseUrl ? undefined : lockDataDir(settings.dataDir);
   const secrets = loadSecrets(settings, env, logger);
-  const storage = openStorage(settings, logger);
+  const storage = openStorage(settings, { logger });
   const catalog = new Catalog(storage, new SecretBox(secrets.secretKey), settings.apiBase);
   await catalog.reload();
   await storage.recoverClaims();

@@ -311,7 +311,7 @@ describe('when a commit fails', () => {
     const saboteur = new Database(path.join(h.dataDir, 'wecom-relay.db'));
     try {
       // The database refuses one group of the batch.
-      saboteur.exec(`CREATE TRIGGER refuse BEFORE INSERT ON deliveries WHEN NEW.group_json LIKE '%Poison%'
+      saboteur.exec(`CREATE TRIGGER refuse BEFORE INSERT ON groups WHEN NEW.json LIKE '%Poison%'
         BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
       const names = Array.from({ length: 40 }, (_, i) => (i === 20 ? 'Poison' : `Batch${i}`));
       const bodies = names.map((name) => JSON.stringify(groupNamed(name)));

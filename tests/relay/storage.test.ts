@@ -197,4 +197,27 @@ describe('SqliteStorage', () => {
     assert.equal((await storage.getDelivery(ids[1]))?.status, 'pending');
     assert.deepEqual(await storage.listAttempts(ids[0]), []);
   });
+
+  test('prune removes a webhook’s group with the last of its deliveries', async () => {
+    const file = path.join(tempDir(), 'relay.db');
+    const storage = open(file);
+    const toP = delivery('robot:p');
+    const { ids } = await enqueue(storage, 'old', 0, [toP, { ...toP, destination: 'robot:q' }], 1000);
+    const groups = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('SELECT COUNT(*) AS n FROM groups').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal(groups(), 1, 'one group for both destinations');
+    await storage.failDeliveries([ids[0]], null, 'too old');
+    await storage.prune(10_000, 10_000);
+    assert.equal(groups(), 1, 'kept for the pending delivery');
+    assert.equal((await storage.getDelivery(ids[1]))?.group.status, toP.group.status);
+    await storage.failDeliveries([ids[1]], null, 'too old');
+    await storage.prune(10_000, 10_000);
+    assert.equal(groups(), 0);
+  });
 });

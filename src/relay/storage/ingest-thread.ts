@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { AlertGroup } from '../../core/alert';
 import { StorageUnavailable, type IngestResult, type IngestWrite } from './types';
 
-/** A delivery as the thread inserts it: its group is one of its write's `groups`, serialised. */
+/** A delivery as the thread inserts it: its group is one of its write's `groups`, by index. */
 interface Row {
   ruleUid: string;
   serviceUid: string;
@@ -46,13 +46,15 @@ const remember = db.prepare(
   'INSERT INTO ingests (dedup_key, received_at) VALUES (?, ?) ON CONFLICT (dedup_key) DO UPDATE SET received_at = excluded.received_at'
 );
 const touchDestination = db.prepare('INSERT INTO destinations (destination) VALUES (?) ON CONFLICT DO NOTHING');
+const insertGroup = db.prepare('INSERT INTO groups (json) VALUES (?)');
 const insert = db.prepare(
-  'INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_json, is_test, not_before, status, reason, created_at) ' +
-  'VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @group, @isTest, @notBefore, @status, @reason, @now)'
+  'INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_id, is_test, not_before, status, reason, created_at) ' +
+  'VALUES (@ruleUid, @serviceUid, @destination, @kind, @label, @groupId, @isTest, @notBefore, @status, @reason, @now)'
 );
 function insertRows({ rows, groups, now }, status, reason) {
+  const groupIds = groups.map((json) => insertGroup.run(json).lastInsertRowid);
   return rows.map(
-    (row) => Number(insert.run({ ...row, group: groups[row.group], status, reason: reason || row.reason, now }).lastInsertRowid)
+    (row) => Number(insert.run({ ...row, groupId: groupIds[row.group], status, reason: reason || row.reason, now }).lastInsertRowid)
   );
 }
 const ingest = db.transaction((writes) =>

@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startCheckpoints, type Checkpoints } from './checkpoints';
 import { IngestThread } from './ingest-thread';
+import { migrateSqlite, requireCurrentSchema } from './sqlite-migrate';
 import type {
   Attempt,
   AttemptRecord,
   Delivery,
   DeliveryReason,
+  DeliveryStatus,
   DeliveryProgress,
   DeliveryQuery,
   DueDestination,
@@ -21,80 +23,19 @@ import type {
 } from './types';
 import { StorageUnavailable, VersionConflict } from './types';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS objects (
-  kind TEXT NOT NULL,
-  uid TEXT NOT NULL,
-  name TEXT NOT NULL,
-  sealed TEXT NOT NULL,
-  provenance TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  PRIMARY KEY (kind, uid)
-);
-CREATE TABLE IF NOT EXISTS ingests (
-  dedup_key TEXT PRIMARY KEY,
-  received_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  rule_uid TEXT NOT NULL,
-  service_uid TEXT NOT NULL,
-  destination TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  label TEXT NOT NULL,
-  group_json TEXT NOT NULL,
-  is_test INTEGER NOT NULL,
-  not_before INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  parts_sent INTEGER NOT NULL DEFAULT 0,
-  digest INTEGER NOT NULL DEFAULT 0,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  sent_at INTEGER,
-  last_errcode INTEGER,
-  last_error TEXT,
-  reason TEXT,
-  invalid_recipients TEXT
-);
-CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries (destination, status, id);
-CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, id);
-CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, destination, not_before);
-CREATE TABLE IF NOT EXISTS destinations (
-  destination TEXT PRIMARY KEY,
-  retry_at INTEGER NOT NULL DEFAULT 0,
-  failures INTEGER NOT NULL DEFAULT 0,
-  claimed_by TEXT,
-  claimed_until INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS attempts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  delivery_id INTEGER NOT NULL,
-  destination TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  ok INTEGER NOT NULL,
-  errcode INTEGER,
-  errmsg TEXT NOT NULL,
-  http_status INTEGER,
-  duration_ms INTEGER NOT NULL,
-  message_json TEXT NOT NULL,
-  invalid_recipients TEXT
-);
-CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts (delivery_id, id);
-CREATE TABLE IF NOT EXISTS sends (
-  limiter_key TEXT NOT NULL,
-  at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sends_key_at ON sends (limiter_key, at);
-`;
+/** Deliveries as DeliveryRow: each with its group, which the deliveries of one webhook share. */
+const DELIVERY_ROWS = 'SELECT d.*, g.json AS group_json FROM deliveries d JOIN groups g ON g.id = d.group_id';
 
-/** Columns added after the first release: data dirs created before them get them at start. */
-const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
-  ['deliveries', 'reason', 'TEXT'],
-  ['deliveries', 'invalid_recipients', 'TEXT'],
-  ['attempts', 'invalid_recipients', 'TEXT'],
-];
+/**
+ * Written out, not bound: SQLite only uses a partial index (pending work, failed deliveries) for a
+ * query whose WHERE names its condition.
+ */
+const STATUS_FILTERS: Record<DeliveryStatus, string> = {
+  pending: "d.status = 'pending'",
+  sent: "d.status = 'sent'",
+  failed: "d.status = 'failed'",
+  skipped: "d.status = 'skipped'",
+};
 
 /** How long rate-limit and dedup records are kept: the longest window they serve (1 h). */
 const SEND_LOG_RETENTION_MS = 3_600_000 + 60_000;
@@ -190,8 +131,11 @@ export class SqliteStorage implements Storage {
   private readonly checkpoints: Checkpoints;
   private readonly ingestThread: IngestThread;
 
-  /** `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds). */
-  constructor(file: string, options: { onBackgroundError?: (error: Error) => void } = {}) {
+  /**
+   * `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds).
+   * `migrate: false` for a process beside the relay: the schema must already be this release's.
+   */
+  constructor(file: string, options: { onBackgroundError?: (error: Error) => void; migrate?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     fs.chmodSync(file, 0o600);
@@ -200,8 +144,12 @@ export class SqliteStorage implements Storage {
     this.db.pragma('busy_timeout = 5000');
     // Checkpoints run on a thread of their own, never inside a commit on this connection.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.db.exec(SCHEMA);
-    this.addMissingColumns();
+    try {
+      (options.migrate === false ? requireCurrentSchema : migrateSqlite)(this.db, file);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     this.ingestThread = new IngestThread(file);
     this.checkpoints = startCheckpoints(file, options.onBackgroundError ?? (() => {}));
   }
@@ -214,15 +162,6 @@ export class SqliteStorage implements Storage {
       this.statements.set(sql, statement);
     }
     return statement;
-  }
-
-  private addMissingColumns(): void {
-    for (const [table, column, type] of ADDED_COLUMNS) {
-      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
-      if (!columns.some((existing) => existing.name === column)) {
-        this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-      }
-    }
   }
 
   /** In one transaction on the ingest thread, so that the event loop goes on during the commit. */
@@ -311,7 +250,7 @@ export class SqliteStorage implements Storage {
       ON CONFLICT (destination) DO UPDATE SET claimed_by = @worker, claimed_until = @until
       WHERE destinations.claimed_until <= @now OR destinations.claimed_by = @worker`);
     const pending = this.statement(
-      `SELECT * FROM deliveries WHERE destination = ? AND status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?`
+      `${DELIVERY_ROWS} WHERE d.destination = ? AND d.status = 'pending' AND d.not_before <= ? ORDER BY d.id LIMIT ?`
     );
     return this.write(() =>
       this.db.transaction(() => {
@@ -429,23 +368,23 @@ export class SqliteStorage implements Storage {
   }
 
   async getDelivery(id: number): Promise<Delivery | undefined> {
-    const row = this.guard(
-      () => this.statement('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined
-    );
+    const row = this.guard(() => this.statement(`${DELIVERY_ROWS} WHERE d.id = ?`).get(id) as DeliveryRow | undefined);
     return row && toDelivery(row);
   }
 
   async listDeliveries(query: DeliveryQuery): Promise<Delivery[]> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: query.limit };
+    if (query.status !== undefined) {
+      where.push(STATUS_FILTERS[query.status]);
+    }
     const filters: Array<[keyof DeliveryQuery, string]> = [
-      ['status', 'status = @status'],
-      ['ruleUid', 'rule_uid = @ruleUid'],
-      ['serviceUid', 'service_uid = @serviceUid'],
-      ['destination', 'destination = @destination'],
-      ['since', 'created_at >= @since'],
-      ['until', 'created_at < @until'],
-      ['before', 'id < @before'],
+      ['ruleUid', 'd.rule_uid = @ruleUid'],
+      ['serviceUid', 'd.service_uid = @serviceUid'],
+      ['destination', 'd.destination = @destination'],
+      ['since', 'd.created_at >= @since'],
+      ['until', 'd.created_at < @until'],
+      ['before', 'd.id < @before'],
     ];
     for (const [field, clause] of filters) {
       if (query[field] !== undefined) {
@@ -453,7 +392,7 @@ export class SqliteStorage implements Storage {
         params[field] = query[field];
       }
     }
-    const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    const sql = `${DELIVERY_ROWS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id DESC LIMIT @limit`;
     const rows = this.guard(() => this.statement(sql).all(params) as DeliveryRow[]);
     return rows.map(toDelivery);
   }
@@ -528,6 +467,9 @@ export class SqliteStorage implements Storage {
         const old = `SELECT id FROM deliveries WHERE status != 'pending' AND created_at < @before`;
         this.statement(`DELETE FROM attempts WHERE delivery_id IN (${old})`).run({ before });
         const removed = this.statement(`DELETE FROM deliveries WHERE id IN (${old})`).run({ before }).changes;
+        if (removed > 0) {
+          this.statement('DELETE FROM groups WHERE id NOT IN (SELECT group_id FROM deliveries)').run();
+        }
         this.statement('DELETE FROM sends WHERE at < ?').run(now - SEND_LOG_RETENTION_MS);
         this.statement('DELETE FROM ingests WHERE received_at < ?').run(now - SEND_LOG_RETENTION_MS);
         return removed;
