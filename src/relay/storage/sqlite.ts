@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_errcode INTEGER,
   last_error TEXT,
   reason TEXT,
-  invalid_recipients TEXT
+  invalid_recipients TEXT,
+  summarized INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries (destination, status, id);
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, id);
@@ -91,6 +92,7 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
   ['deliveries', 'reason', 'TEXT'],
   ['deliveries', 'invalid_recipients', 'TEXT'],
   ['attempts', 'invalid_recipients', 'TEXT'],
+  ['deliveries', 'summarized', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 /** How long rate-limit and dedup records are kept: the longest window they serve (1 h). */
@@ -116,6 +118,7 @@ interface DeliveryRow {
   last_error: string | null;
   reason: DeliveryReason | null;
   invalid_recipients: string | null;
+  summarized: number;
 }
 
 function recipientList(json: string | null): string[] {
@@ -143,6 +146,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     lastError: row.last_error,
     reason: row.reason,
     invalidRecipients: recipientList(row.invalid_recipients),
+    summarized: row.summarized === 1,
   };
 }
 
@@ -373,6 +377,7 @@ export class SqliteStorage implements Storage {
       VALUES (@deliveryId, @destination, @at, @ok, @errcode, @errmsg, @httpStatus, @durationMs, @message, @invalid)`);
     const advance = this.db.prepare(`
       UPDATE deliveries SET parts_sent = @partsSent, digest = @digest, attempts = attempts + 1,
+        summarized = CASE WHEN @summarized THEN 1 ELSE summarized END,
         status = CASE WHEN @done THEN 'sent' ELSE status END,
         sent_at = CASE WHEN @done THEN @at ELSE sent_at END,
         last_errcode = @errcode, last_error = @error,
@@ -390,6 +395,7 @@ export class SqliteStorage implements Storage {
             ...step,
             done: step.done ? 1 : 0,
             digest: step.digest ? 1 : 0,
+            summarized: step.summarized ? 1 : 0,
             at: attempt.at,
             errcode: attempt.ok ? null : attempt.errcode,
             error: attempt.ok ? null : attempt.errmsg,
@@ -517,7 +523,7 @@ export class SqliteStorage implements Storage {
         }
         this.db
           .prepare(
-            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
+            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, summarized = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
           )
           .run(now, id);
         this.db

@@ -62,6 +62,8 @@ export interface Delivery extends NewDelivery {
   reason: DeliveryReason | null;
   /** App recipients WeCom did not deliver to in the last attempt that named any (see AttemptRecord). */
   invalidRecipients: string[];
+  /** A storm view has shown every alert of it; its detail follows as the rate budget frees. */
+  summarized: boolean;
 }
 
 export interface AttemptRecord {
@@ -206,6 +208,8 @@ export interface DeliveryProgress {
   done: boolean;
   /** The style its parts were rendered in. */
   digest: boolean;
+  /** Carried by a storm view (set once, never cleared by later progress). */
+  summarized?: boolean;
 }
 
 export class VersionConflict extends Error {

@@ -1,0 +1,253 @@
+/**
+ * What a destination's queue sends now, and what waits until when: a pure decision over its
+ * pending deliveries, its rate budget and the clock. The worker claims, renders, sends what this
+ * says and records it; every policy about order, style and timing lives here.
+ */
+import type { AlertGroup } from '../../core/alert';
+import type { Language, Mentions } from '../../core/config';
+import { decide, type FailureScope } from '../../core/errcodes';
+import type { AppBody, RobotBody } from '../../core/messages';
+import { packMessages, type MessageKind, type PackedMessage } from '../../core/render';
+import type { DeliveryProgress } from '../storage/types';
+import { backoffMs } from './backoff';
+import type { Budget } from './budget';
+
+export interface PlanItem {
+  id: number;
+  group: AlertGroup;
+  createdAt: number;
+  /** When it could first be sent: created, or let out of quiet hours, or retried by hand. */
+  readyAt: number;
+  partsSent: number;
+  /** The style its first parts went out in (one line per alert), once any did. */
+  digest: boolean;
+  summarized: boolean;
+  mentions: Mentions;
+  language: Language;
+  /** All its parts, in full or one line per alert. Pure. */
+  render(digest: boolean): string[];
+}
+
+/** One message of a storm view; `carries`: the items every alert of which is shown once it and those before it are sent. */
+export interface StormMessage {
+  body: RobotBody | AppBody;
+  carries: number[];
+  /** Packing stopped because the next line did not fit. */
+  full: boolean;
+}
+
+/** A compact view of everything in `items`, in as few messages as the byte limit allows. */
+export type StormView = (items: PlanItem[], kind: MessageKind) => StormMessage[];
+
+export interface PlanInput {
+  items: PlanItem[];
+  kind: MessageKind;
+  budget: Budget;
+  now: number;
+  maxAgeMs: number;
+  lingerMs: number;
+  /** Robots can @all or @mobile only in a text message after the markdown: keep one for it. */
+  companions: boolean;
+  /** When given, a backlog that does not fit the budget is first shown as a storm view. */
+  storm?: StormView;
+}
+
+export interface PlannedSend {
+  body: RobotBody | AppBody;
+  view: 'detail' | 'storm';
+  /** What to record for the deliveries it carries, once it is sent. */
+  progress: DeliveryProgress[];
+  /** Deliveries a reader sees here for the first time (their @mentions are due). */
+  announces: PlanItem[];
+  /** Deliveries this message finishes. */
+  completes: PlanItem[];
+}
+
+export interface Plan {
+  /** Not sent within the max age: they end as failed. */
+  expired: PlanItem[];
+  sends: PlannedSend[];
+  /** The queue waits until then (the rate budget frees); null when nothing waits for the budget. */
+  retryAt: number | null;
+  /** The queue looks again then, or sooner when new work arrives (filling a message, a storm settling). */
+  lingerUntil?: number;
+  /** Something was held back for the rate budget. */
+  rateLimited: boolean;
+  /** Messages left in the budget once `sends` are sent (for @all/@mobile companions). */
+  spare: number;
+}
+
+/**
+ * While groups keep arriving in a storm, only storm views go out: detail waits until no new
+ * group came for this long, so that the budget is there for the overview of what comes next.
+ */
+export const STORM_SETTLE_MS = 10_000;
+
+interface Candidate {
+  items: PlanItem[];
+  digest: boolean[];
+  parts: string[][];
+  messages: PackedMessage[];
+}
+
+export function planQueue(input: PlanInput): Plan {
+  const { now, budget } = input;
+  const expired = input.items.filter((item) => now - item.readyAt > input.maxAgeMs);
+  const live = input.items.filter((item) => !expired.includes(item));
+  const plan: Plan = { expired, sends: [], retryAt: null, rateLimited: false, spare: budget.available };
+  if (live.length === 0) {
+    return plan;
+  }
+  if (budget.available === 0) {
+    return { ...plan, retryAt: budget.freeAt, rateLimited: true };
+  }
+  // A backlog that would not fit the remaining budget goes out as digests, one line per alert.
+  let detail = candidate(live, input.kind, budget.pressure);
+  if (!budget.pressure && detail.messages.length > budget.available) {
+    detail = candidate(live, input.kind, true);
+  }
+  if (detail.messages.length === 0) {
+    return plan;
+  }
+  const announced = new Set<number>();
+  const fresh = live.filter((item) => !item.summarized);
+  const companionSlot = input.companions && budget.available > 1 && fresh.some((item) => needsCompanion(item)) ? 1 : 0;
+  const capacity = budget.available - companionSlot;
+
+  const storming = input.storm !== undefined && fresh.length > 0 && detail.messages.length > capacity;
+  let lingerUntil: number | undefined;
+  let detailCapacity = capacity;
+  if (storming) {
+    const view = input.storm!(fresh, input.kind);
+    let sendable = view;
+    const last = view[view.length - 1];
+    if (budget.recentlyActive && last && !last.full) {
+      const shownBefore = new Set(view.slice(0, -1).flatMap((message) => message.carries));
+      const oldest = Math.min(...fresh.filter((_, i) => !shownBefore.has(i)).map((item) => item.createdAt));
+      if (now - oldest < input.lingerMs) {
+        sendable = view.slice(0, -1);
+        lingerUntil = oldest + input.lingerMs;
+      }
+    }
+    if (sendable.length > capacity) {
+      sendable = sendable.slice(0, capacity);
+      plan.rateLimited = true;
+      plan.retryAt = budget.freeAt;
+    }
+    for (const message of sendable) {
+      const carried = message.carries.map((index) => fresh[index]);
+      plan.sends.push({
+        body: message.body,
+        view: 'storm',
+        progress: carried.map((item) => ({
+          id: item.id,
+          partsSent: item.partsSent,
+          done: false,
+          digest: item.digest,
+          summarized: true,
+        })),
+        announces: announce(carried, announced),
+        completes: [],
+      });
+    }
+    detailCapacity = capacity - sendable.length;
+    const newest = Math.max(...live.map((item) => item.createdAt));
+    if (now - newest < STORM_SETTLE_MS) {
+      detailCapacity = 0;
+      lingerUntil = Math.min(lingerUntil ?? Infinity, newest + STORM_SETTLE_MS);
+    }
+  }
+
+  let messages = detail.messages;
+  const last = messages[messages.length - 1];
+  if (!storming && budget.recentlyActive && !last.full) {
+    // Nagle: a busy queue keeps its last, not-yet-full message a moment so later groups fill it.
+    const oldest = Math.min(...last.covers.map((cover) => detail.items[cover.item].createdAt));
+    if (now - oldest < input.lingerMs) {
+      messages = messages.slice(0, -1);
+      lingerUntil = oldest + input.lingerMs;
+    }
+  }
+  if (messages.length > detailCapacity) {
+    messages = messages.slice(0, detailCapacity);
+    if (!storming || detailCapacity > 0) {
+      plan.rateLimited = true;
+      plan.retryAt = budget.freeAt;
+    }
+  }
+  plan.sends.push(...detailSends(detail, messages, announced));
+  return {
+    ...plan,
+    lingerUntil,
+    spare: budget.available - plan.sends.length,
+  };
+}
+
+/** Each delivery's unsent parts, in the style it started in, or else in the one asked for. */
+function candidate(items: PlanItem[], kind: MessageKind, digest: boolean): Candidate {
+  const styles = items.map((item) => (item.partsSent > 0 ? item.digest : digest));
+  const parts = items.map((item, i) => item.render(styles[i]).slice(item.partsSent));
+  const packable = items.map((item, i) => ({
+    parts: parts[i],
+    mentions: item.mentions,
+    firing: item.group.status === 'firing',
+  }));
+  return { items, digest: styles, parts, messages: packMessages(packable, kind) };
+}
+
+function detailSends(detail: Candidate, messages: PackedMessage[], announced: Set<number>): PlannedSend[] {
+  const sent = new Map<number, number>();
+  return messages.map((message) => {
+    const covered = [...new Set(message.covers.map((cover) => cover.item))];
+    for (const cover of message.covers) {
+      sent.set(cover.item, (sent.get(cover.item) ?? 0) + 1);
+    }
+    const items = covered.map((index) => detail.items[index]);
+    const firstSeen = items.filter((item) => item.partsSent === 0 && !item.summarized);
+    return {
+      body: message.body,
+      view: 'detail' as const,
+      progress: covered.map((index) => {
+        const item = detail.items[index];
+        return {
+          id: item.id,
+          partsSent: item.partsSent + sent.get(index)!,
+          done: sent.get(index) === detail.parts[index].length,
+          digest: detail.digest[index],
+        };
+      }),
+      announces: announce(firstSeen, announced),
+      completes: covered.filter((index) => sent.get(index) === detail.parts[index].length).map((i) => detail.items[i]),
+    };
+  });
+}
+
+function announce(items: PlanItem[], announced: Set<number>): PlanItem[] {
+  const first = items.filter((item) => !announced.has(item.id));
+  first.forEach((item) => announced.add(item.id));
+  return first;
+}
+
+/** Robots can @all or @mobile only in a text message sent after the markdown. */
+export function needsCompanion(item: PlanItem): boolean {
+  return item.group.status === 'firing' && (item.mentions.all || item.mentions.mobiles.length > 0);
+}
+
+export type AfterFailure = { retryAt: number } | { fail: FailureScope };
+
+/**
+ * What a failed send leads to: a retryable answer holds the queue for the backoff (and at least
+ * the wait the answer asks for); a permanent one fails this message's deliveries or the queue's.
+ */
+export function afterFailure(
+  outcome: { errcode: number | null; httpStatus: number | null; action: 'retry' | 'permanent' },
+  failures: number,
+  now: number,
+  random: () => number
+): AfterFailure {
+  const decision = decide(outcome);
+  if (outcome.action === 'retry') {
+    return { retryAt: now + Math.max(decision.minWaitMs, backoffMs(failures, random)) };
+  }
+  return { fail: decision.scope };
+}
