@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { packMessages, renderParts } from '../src/core/render';
+import { renderDeliveryMessages } from '../src/core/render';
 import { normalizePayload } from '../src/core/normalize';
 import {
   ADMIN_TOKEN,
@@ -201,10 +201,7 @@ async function benchStorm() {
     const ctx = { ruleName: '规则 storm', language: 'zh-CN' as const, timezone: 'Asia/Shanghai', mentions };
     const fullBytes = names.reduce((sum, name, i) => {
       const group = normalizePayload('grafana', groupPayload(name, i));
-      const [message] = packMessages(
-        [{ parts: renderParts(group, ctx, 'robot-markdown'), mentions, firing: true }],
-        'robot-markdown'
-      );
+      const [message] = renderDeliveryMessages([{ group, ctx }], 'robot-markdown').messages;
       return sum + message.bytes;
     }, 0);
     return {

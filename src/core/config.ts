@@ -161,6 +161,16 @@ export const ruleSchema = z.strictObject({
       alert: z.string().max(16384).optional(),
     })
     .optional(),
+  /**
+   * Labels messages show besides name, severity and instance: all others except Grafana's internal
+   * `__…__` ones, `first` in the given order before the rest, `hide` never.
+   */
+  labels: z
+    .strictObject({
+      hide: z.array(z.string().min(1).max(128)).max(100).default([]),
+      first: z.array(z.string().min(1).max(128)).max(100).default([]),
+    })
+    .default({ hide: [], first: [] }),
   /** Who robots @mention when a message carries firing alerts. */
   mentions: z.preprocess(mentionsFromList, mentionsObject).default({ users: [], mobiles: [], all: false }),
   /** Alerts below these severities wait until the quiet hours end, then arrive as one digest. */

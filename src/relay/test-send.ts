@@ -5,7 +5,7 @@
 import type { AlertGroup } from '../core/alert';
 import { answerHints } from '../core/errcodes';
 import type { Language, ServiceConfig } from '../core/config';
-import { packMessages, renderParts, SAMPLE_GROUPS } from '../core/render';
+import { renderDeliveryMessages, SAMPLE_GROUPS } from '../core/render';
 import { budgetOf } from './delivery/budget';
 import { destinationLabel, destinationsOf, type ResolvedDestination } from './delivery/destinations';
 import { sendTo } from './delivery/send';
@@ -46,13 +46,15 @@ async function sendOne(
       : `not sent, to stay within WeCom's rate limit; try again in ${seconds}s`;
   }
   const kind = messageKindOf(target);
-  const mentions = { users: [], mobiles: [], all: false };
-  const parts = renderParts(
-    testGroup(new Date(now)),
-    { ruleName: service.name, language, timezone: 'Asia/Shanghai', mentions },
-    kind
-  );
-  const [message] = packMessages([{ parts: parts.slice(0, 1), mentions, firing: true }], kind);
+  const ctx = {
+    ruleName: service.name,
+    language,
+    timezone: 'Asia/Shanghai',
+    mentions: { users: [], mobiles: [], all: false },
+    now: new Date(now),
+  };
+  // The test group has one alert: one message.
+  const [message] = renderDeliveryMessages([{ group: testGroup(new Date(now)), ctx }], kind).messages;
   const outcome = await sendTo(client, storage, target, message.body);
   return outcome;
 }

@@ -12,6 +12,7 @@ export function ruleRenderContext(
     timezone: rule.timezone,
     template: rule.template,
     mentions: rule.mentions,
+    labels: rule.labels,
     ...options,
   };
 }

@@ -10,6 +10,15 @@ interface Strings {
   cardButton: string;
   companion: string;
   templateFailed: string;
+  /** The first line of a message that carries several groups, each under its own heading. */
+  digest(groups: number, firing: number, resolved: number): string;
+}
+
+function counts(parts: Array<[number, string]>): string {
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([, text]) => ` · ${text}`)
+    .join('');
 }
 
 export const STRINGS: Record<Language, Strings> = {
@@ -28,6 +37,11 @@ export const STRINGS: Record<Language, Strings> = {
     cardButton: '详情',
     companion: '请关注以上告警',
     templateFailed: '自定义模板出错，已改用默认模板：',
+    digest: (groups, firing, resolved) =>
+      `【汇总】${groups} 组${counts([
+        [firing, `告警 ${firing}`],
+        [resolved, `恢复 ${resolved}`],
+      ])}`,
   },
   en: {
     truncated: '… (truncated)',
@@ -44,5 +58,10 @@ export const STRINGS: Record<Language, Strings> = {
     cardButton: 'More',
     companion: 'Please look at the alert above.',
     templateFailed: 'Custom template failed, default used: ',
+    digest: (groups, firing, resolved) =>
+      `[DIGEST] ${groups} groups${counts([
+        [firing, `${firing} firing`],
+        [resolved, `${resolved} resolved`],
+      ])}`,
   },
 };

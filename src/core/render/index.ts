@@ -2,8 +2,9 @@
  * WeCom messages from alert groups: robot markdown, app markdown, app text and app textcard,
  * byte-exact within WeCom's limits. Isomorphic: the relay sends what the plugin previews.
  */
-export type { MessageKind, PackedMessage, PackItem, RenderContext } from './types';
-export { renderParts } from './parts';
+export type { MessageKind, PackedMessage, PackItem, RenderContext, RenderedPart } from './types';
+export { renderGroupParts, renderParts } from './parts';
+export { renderDeliveryMessages, type DeliveryMessages, type DeliveryToRender } from './deliver';
 export { packMessages } from './pack';
 export { companionText } from './mentions';
 export { limitOf } from './kinds';

@@ -1,9 +1,12 @@
 /**
  * Digests: the parts of queued items, in order, packed into as few messages as fit. Each message
  * is filled greedily and closed when the next part would not fit, so the order is never changed.
+ * A message that carries parts of several items opens with a digest heading (how many groups,
+ * firing and resolved alerts); each part keeps its own group heading below it.
  */
 import { utf8Bytes } from '../limits';
 import type { AppBody, RobotBody } from '../messages';
+import { STRINGS } from './i18n';
 import { FORMATS, limitOf } from './kinds';
 import { mentionFooter } from './mentions';
 import { decodeCard, type CardPart } from './textcard';
@@ -13,27 +16,56 @@ import type { MessageKind, PackedMessage, PackItem } from './types';
 /** Marks a part cut by packMessages itself: only a part not made by renderParts for this kind is. */
 const CUT_MARKER = '…';
 
-interface Draft {
-  covers: Array<{ item: number; part: number }>;
-  pieces: string[];
-  /** Users to mention: those of the firing items carried so far. */
-  users: string[];
+interface Piece {
+  item: number;
+  part: number;
+  /** The part's text in the limited field; for a textcard, its description. */
+  body: string;
   card?: CardPart;
+  firing: number;
+  resolved: number;
 }
 
-function contentOf(draft: Draft, kind: MessageKind): { text: string; footer: string } {
+interface Content {
+  /** textcard only. */
+  title: string;
+  text: string;
+  footer: string;
+}
+
+function contentOf(pieces: Piece[], items: PackItem[], kind: MessageKind): Content {
+  const separator = FORMATS[kind].separator;
+  const firingUsers = [...new Set(pieces.map((piece) => piece.item))]
+    .filter((item) => items[item].firing)
+    .flatMap((item) => items[item].mentions.users);
+  const footer = kind === 'robot-markdown' ? mentionFooter(firingUsers) : '';
+  const groups = new Set(pieces.map((piece) => piece.item)).size;
+  if (groups === 1) {
+    return { title: pieces[0].card?.title ?? '', text: pieces.map((piece) => piece.body).join(separator), footer };
+  }
+  const heading = STRINGS[items[pieces[0].item].language].digest(
+    groups,
+    pieces.reduce((sum, piece) => sum + piece.firing, 0),
+    pieces.reduce((sum, piece) => sum + piece.resolved, 0)
+  );
+  if (kind === 'app-textcard') {
+    // The card's title is the digest's; each card's own title heads its description.
+    const bodies = pieces.map((piece) => `<div class="highlight">${piece.card?.title ?? ''}</div>${piece.body}`);
+    return { title: heading, text: bodies.join(separator), footer };
+  }
   return {
-    text: draft.pieces.join(FORMATS[kind].separator),
-    footer: kind === 'robot-markdown' ? mentionFooter(draft.users) : '',
+    title: '',
+    text: [FORMATS[kind].body(`# ${heading}`), ...pieces.map((piece) => piece.body)].join(separator),
+    footer,
   };
 }
 
-function sizeOf(draft: Draft, kind: MessageKind): number {
-  const { text, footer } = contentOf(draft, kind);
+function sizeOf(pieces: Piece[], items: PackItem[], kind: MessageKind): number {
+  const { text, footer } = contentOf(pieces, items, kind);
   return utf8Bytes(text + footer);
 }
 
-function bodyOf(kind: MessageKind, text: string, card: CardPart | undefined): RobotBody | AppBody {
+function bodyOf(kind: MessageKind, text: string, title: string, card: CardPart | undefined): RobotBody | AppBody {
   switch (kind) {
     case 'robot-markdown':
     case 'app-markdown':
@@ -44,7 +76,7 @@ function bodyOf(kind: MessageKind, text: string, card: CardPart | undefined): Ro
       return {
         msgtype: 'textcard',
         textcard: {
-          title: card?.title ?? '',
+          title,
           description: text,
           url: card?.url ?? '',
           btntxt: card?.btntxt || undefined,
@@ -53,14 +85,14 @@ function bodyOf(kind: MessageKind, text: string, card: CardPart | undefined): Ro
   }
 }
 
-function finish(draft: Draft, kind: MessageKind, full: boolean): PackedMessage {
+function finish(pieces: Piece[], items: PackItem[], kind: MessageKind, full: boolean): PackedMessage {
   const limit = limitOf(kind);
-  const { text, footer } = contentOf(draft, kind);
+  const { title, text, footer } = contentOf(pieces, items, kind);
   // renderParts makes every part fit with its own footer; this only guards against foreign parts.
   const fitted = fitToBudget(text, limit - utf8Bytes(footer), utf8Bytes, CUT_MARKER);
   return {
-    body: bodyOf(kind, fitted + footer, draft.card),
-    covers: draft.covers,
+    body: bodyOf(kind, fitted + footer, title, pieces[0].card),
+    covers: pieces.map(({ item, part }) => ({ item, part })),
     full,
     bytes: utf8Bytes(fitted + footer),
     limit,
@@ -70,31 +102,31 @@ function finish(draft: Draft, kind: MessageKind, full: boolean): PackedMessage {
 export function packMessages(items: PackItem[], kind: MessageKind): PackedMessage[] {
   const limit = limitOf(kind);
   const messages: PackedMessage[] = [];
-  let draft: Draft | undefined;
+  let draft: Piece[] = [];
   items.forEach((item, itemIndex) => {
-    const users = item.firing ? item.mentions.users : [];
     item.parts.forEach((part, partIndex) => {
-      const card = kind === 'app-textcard' ? decodeCard(part) : undefined;
-      const piece = card ? card.description : part;
-      const cover = { item: itemIndex, part: partIndex };
-      if (draft) {
-        const grown: Draft = {
-          ...draft,
-          covers: [...draft.covers, cover],
-          pieces: [...draft.pieces, piece],
-          users: [...draft.users, ...users],
-        };
-        if (sizeOf(grown, kind) <= limit) {
+      const card = kind === 'app-textcard' ? decodeCard(part.text) : undefined;
+      const piece: Piece = {
+        item: itemIndex,
+        part: partIndex,
+        body: card ? card.description : part.text,
+        card,
+        firing: part.firing,
+        resolved: part.resolved,
+      };
+      if (draft.length > 0) {
+        const grown = [...draft, piece];
+        if (sizeOf(grown, items, kind) <= limit) {
           draft = grown;
           return;
         }
-        messages.push(finish(draft, kind, true));
+        messages.push(finish(draft, items, kind, true));
       }
-      draft = { covers: [cover], pieces: [piece], users: [...users], card };
+      draft = [piece];
     });
   });
-  if (draft) {
-    messages.push(finish(draft, kind, false));
+  if (draft.length > 0) {
+    messages.push(finish(draft, items, kind, false));
   }
   return messages;
 }

@@ -2,6 +2,10 @@
  * Splitting a rendered group into parts that each fit the kind's limit on their own: the header
  * repeats in every part, alerts are never split across parts, an alert too big for a part is cut
  * with a visible marker, and "(i/N)" marks the parts when there are several.
+ *
+ * A big group (COMPACT_FROM_ALERTS alerts or more whose full form needs several messages), and
+ * every group of a digest, is shown compact: one line per alert, in two sections, firing then
+ * resolved, each under a heading of its own status and numbered on its own.
  */
 import type { AlertGroup } from '../alert';
 import { utf8Bytes } from '../limits';
@@ -9,10 +13,10 @@ import { STRINGS } from './i18n';
 import { FORMATS, limitOf } from './kinds';
 import { tidy, toCardDescription } from './markdown';
 import { mentionFooter } from './mentions';
-import { PART_PLACEHOLDER, renderGroup } from './render-group';
+import { hasCustomTemplate, PART_PLACEHOLDER, renderGroup, type RenderedGroup } from './render-group';
 import { cardTitle, cardUrl, encodeCard } from './textcard';
 import { fitToBudget } from './truncate';
-import type { MessageKind, RenderContext } from './types';
+import type { MessageKind, RenderContext, RenderedPart } from './types';
 import type { AlertView } from './view';
 
 /** The placeholder, or what is left of it when a too-long header was cut inside it. */
@@ -62,8 +66,14 @@ function chunk(sizes: number[], room: number, separatorBytes: number): number[][
   return chunks;
 }
 
-export function renderParts(group: AlertGroup, ctx: RenderContext, kind: MessageKind): string[] {
-  const rendered = renderGroup(group, ctx, kind);
+const COMPACT_FROM_ALERTS = 6;
+
+function partOf(text: string, alerts: AlertView[]): RenderedPart {
+  const firing = alerts.filter((alert) => alert.status === 'firing').length;
+  return { text, firing, resolved: alerts.length - firing, fingerprints: alerts.map((alert) => alert.fingerprint) };
+}
+
+function split(rendered: RenderedGroup, ctx: RenderContext, kind: MessageKind): RenderedPart[] {
   const format = FORMATS[kind];
   const separatorBytes = utf8Bytes(format.separator);
   const truncated = STRINGS[ctx.language].truncated;
@@ -73,15 +83,18 @@ export function renderParts(group: AlertGroup, ctx: RenderContext, kind: Message
   const measure = (markdown: string) => utf8Bytes(format.body(markdown));
   const join = (frame: Frame, bodies: string[]) =>
     [frame.body, ...bodies].filter((piece) => piece !== '').join(format.separator);
-  const assemble = (frame: Frame, bodies: string[], alerts: AlertView[]): string =>
-    kind === 'app-textcard'
-      ? encodeCard({
-          title: frame.title,
-          description: join(frame, bodies),
-          url: cardUrl(alerts, rendered.externalURL),
-          btntxt: STRINGS[ctx.language].cardButton,
-        })
-      : join(frame, bodies);
+  const assemble = (frame: Frame, bodies: string[], alerts: AlertView[]): RenderedPart =>
+    partOf(
+      kind === 'app-textcard'
+        ? encodeCard({
+            title: frame.title,
+            description: join(frame, bodies),
+            url: cardUrl(alerts, rendered.externalURL),
+            btntxt: STRINGS[ctx.language].cardButton,
+          })
+        : join(frame, bodies),
+      alerts
+    );
 
   // Half the room at most for the header, so alerts always have space.
   const header = fitToBudget(
@@ -114,4 +127,38 @@ export function renderParts(group: AlertGroup, ctx: RenderContext, kind: Message
       );
     }
   }
+}
+
+/** The group's firing alerts and its resolved ones, as groups of their own; Grafana's truncation note goes with the first. */
+function sections(group: AlertGroup): AlertGroup[] {
+  const firing = group.alerts.filter((alert) => alert.status === 'firing');
+  const resolved = group.alerts.filter((alert) => alert.status !== 'firing');
+  if (firing.length === 0 || resolved.length === 0) {
+    return [group];
+  }
+  return [
+    { ...group, status: 'firing', alerts: firing },
+    { ...group, status: 'resolved', alerts: resolved, truncatedAlerts: 0 },
+  ];
+}
+
+function compactParts(group: AlertGroup, ctx: RenderContext, kind: MessageKind): RenderedPart[] {
+  return sections(group).flatMap((section) => split(renderGroup(section, ctx, kind, 'compact'), ctx, kind));
+}
+
+/** The group's parts, in order; each fits the kind's limit with the rule's mention footer. */
+export function renderGroupParts(group: AlertGroup, ctx: RenderContext, kind: MessageKind): RenderedPart[] {
+  if (ctx.digest) {
+    return compactParts(group, ctx, kind);
+  }
+  const full = split(renderGroup(group, ctx, kind, 'full'), ctx, kind);
+  if (full.length > 1 && group.alerts.length >= COMPACT_FROM_ALERTS && !hasCustomTemplate(ctx)) {
+    return compactParts(group, ctx, kind);
+  }
+  return full;
+}
+
+/** The text of each of the group's parts. */
+export function renderParts(group: AlertGroup, ctx: RenderContext, kind: MessageKind): string[] {
+  return renderGroupParts(group, ctx, kind).map((part) => part.text);
 }

@@ -5,11 +5,11 @@ import { renderLiquid } from './engine';
 import { STRINGS } from './i18n';
 import { tidy } from './markdown';
 import { neutralise } from './neutralise';
-import { DEFAULT_TEMPLATES, DIGEST_TEMPLATES } from './templates';
+import { COMPACT_TEMPLATES, DEFAULT_TEMPLATES } from './templates';
 import { usableTimezone } from './time';
 import type { MessageKind, RenderContext } from './types';
 import { cutToBytes, wellFormed } from './utf8';
-import { alertView, groupView, readingOrder, type AlertView } from './view';
+import { alertView, groupView, readingOrder, type AlertView, type LabelChoice } from './view';
 
 /** Stands for `{{ part }}` while rendering; replaced by "(i/N)" once the number of parts is known. */
 export const PART_PLACEHOLDER = '\uE000part\uE001';
@@ -46,7 +46,12 @@ interface Scope {
   timezone: string;
   ruleName: string;
   now: Date;
+  labels: LabelChoice;
+  digest: boolean;
 }
+
+/** Full: the rule's templates, each alert in detail. Compact: one line per alert (COMPACT_TEMPLATES). */
+export type Style = 'full' | 'compact';
 
 function render(source: string, which: keyof Templates, variables: object, scope: Scope, deadline: number): string {
   try {
@@ -61,13 +66,13 @@ function render(source: string, which: keyof Templates, variables: object, scope
 /** Throws TemplateFailure naming the template that failed. */
 export function renderWith(templates: Templates, group: AlertGroup, scope: Scope): RenderedGroup {
   const deadline = Date.now() + GROUP_RENDER_MS;
-  const alerts = readingOrder(group.alerts).map((alert) => alertView(alert, group.source, scope));
-  const view = groupView(group, alerts, { ...scope, part: PART_PLACEHOLDER });
+  const shown = readingOrder(group.alerts).map((alert) => alertView(alert, group.source, scope));
+  const view = groupView(group, shown, { ...scope, part: PART_PLACEHOLDER });
   return {
     header: render(templates.title, 'title', view, scope, deadline),
     // The marker belongs to the header; alert blocks move between parts.
-    blocks: alerts.map((alert) => render(templates.alert, 'alert', { ...view, part: '', alert }, scope, deadline)),
-    alerts,
+    blocks: view.alerts.map((alert) => render(templates.alert, 'alert', { ...view, part: '', alert }, scope, deadline)),
+    alerts: view.alerts,
     externalURL: view.externalURL,
   };
 }
@@ -79,13 +84,16 @@ function scopeOf(ctx: RenderContext, kind: MessageKind): Scope {
     timezone: usableTimezone(ctx.timezone),
     ruleName: ctx.ruleName,
     now: ctx.now ?? new Date(),
+    labels: ctx.labels ?? { hide: [], first: [] },
+    digest: ctx.digest ?? false,
   };
 }
 
-/**
- * The group rendered with the rule's templates. A custom template that fails at render time must
- * not cost the alert: the built-in templates are used and the header says why.
- */
+/** Whether the rule brings a template of its own (which the compact style does not use). */
+export function hasCustomTemplate(ctx: RenderContext): boolean {
+  return Boolean(ctx.template?.title?.trim() || ctx.template?.alert?.trim());
+}
+
 /** The given templates, with the built-in ones of the language for what is absent or blank. */
 export function templatesFor(custom: Partial<Templates> | undefined, language: Language): Templates {
   const defaults = DEFAULT_TEMPLATES[language];
@@ -99,10 +107,11 @@ export function templatesFor(custom: Partial<Templates> | undefined, language: L
  * The group rendered with the rule's templates. A custom template that fails at render time must
  * not cost the alert: the built-in templates are used and the header says why.
  */
-export function renderGroup(group: AlertGroup, ctx: RenderContext, kind: MessageKind): RenderedGroup {
+export function renderGroup(group: AlertGroup, ctx: RenderContext, kind: MessageKind, style: Style): RenderedGroup {
   const scope = scopeOf(ctx, kind);
   const defaults = DEFAULT_TEMPLATES[scope.language];
-  const templates = ctx.digest ? DIGEST_TEMPLATES[scope.language] : templatesFor(ctx.template, scope.language);
+  const templates =
+    style === 'compact' ? COMPACT_TEMPLATES[scope.language] : templatesFor(ctx.template, scope.language);
   try {
     return renderWith(templates, group, scope);
   } catch (error) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { utf8Bytes } from '../limits';
-import { limitOf, packMessages, renderParts, SAMPLE_GROUPS, type MessageKind } from './index';
+import { limitOf, renderDeliveryMessages, renderParts, SAMPLE_GROUPS, type MessageKind } from './index';
 import { decodeCard } from './textcard';
 import { assertFits, countOf, makeAlert, makeContext, makeGroup } from './test-fixtures';
 
@@ -54,51 +54,53 @@ describe('limits', () => {
     const mentions = { users: ['zhangsan', 'lisi'], mobiles: [], all: false };
     const groupWith = (padding: number) =>
       makeGroup([makeAlert({ annotations: { summary: 'x'.repeat(padding) } }), makeAlert({ fingerprint: 'b' })]);
-    const sizeWith = (padding: number) => {
-      const parts = renderParts(groupWith(padding), makeContext({ mentions }), 'robot-markdown');
-      return packMessages([{ parts, mentions, firing: true }], 'robot-markdown')[0].bytes;
-    };
-    const exact = 1 + 4096 - sizeWith(1);
-    const [message] = packMessages(
-      [{ parts: renderParts(groupWith(exact), makeContext({ mentions }), 'robot-markdown'), mentions, firing: true }],
-      'robot-markdown'
-    );
+    const messagesWith = (padding: number) =>
+      renderDeliveryMessages([{ group: groupWith(padding), ctx: makeContext({ mentions }) }], 'robot-markdown')
+        .messages;
+    const exact = 1 + 4096 - messagesWith(1)[0].bytes;
+    const [message] = messagesWith(exact);
     assert.equal(message.bytes, 4096);
     assert.ok((message.body as { markdown: { content: string } }).markdown.content.endsWith('\n\n<@zhangsan> <@lisi>'));
 
-    const parts = renderParts(groupWith(exact + 1), makeContext({ mentions }), 'robot-markdown');
-    assert.equal(parts.length, 2);
-    for (const packed of packMessages([{ parts, mentions, firing: true }], 'robot-markdown')) {
+    const over = messagesWith(exact + 1);
+    assert.equal(over.length, 2);
+    for (const packed of over) {
       assert.ok(packed.bytes <= 4096);
     }
   });
 });
 
 describe('splitting a big group', () => {
-  it('60 alerts: parts marked (1/N)…(N/N), every alert exactly once, in order', () => {
+  it('60 alerts: compact, firing then resolved under their own headings, each numbered, every alert once', () => {
     const parts = renderParts(SAMPLE_GROUPS.many, makeContext(), 'robot-markdown');
-    assert.ok(parts.length > 1);
-    parts.forEach((part, i) => {
-      assert.ok(part.split('\n')[0].endsWith(`磁盘空间不足 (${i + 1}/${parts.length})`), part.split('\n')[0]);
-      assert.ok(part.includes('告警 50</font> · <font color="info">恢复 10</font>'), 'every part has the group header');
+    const firing = parts.filter((part) => part.startsWith('## <font color="warning">【告警】</font>磁盘空间不足'));
+    const resolved = parts.filter((part) => part.startsWith('## <font color="info">【恢复】</font>磁盘空间不足'));
+    assert.equal(firing.length + resolved.length, parts.length, 'every part has a status heading');
+    assert.deepEqual(parts, [...firing, ...resolved], 'firing first');
+    assert.ok(firing.length > 1);
+    firing.forEach((part, i) => {
+      assert.ok(part.split('\n')[0].endsWith(` (${i + 1}/${firing.length})`), part.split('\n')[0]);
+      assert.equal(part.split('\n')[1], '> 规则：严重告警 · 告警 50 · mountpoint=/data', 'its own status counted');
+    });
+    resolved.forEach((part) => assert.equal(part.split('\n')[1], '> 规则：严重告警 · 恢复 10 · mountpoint=/data'));
+    for (const part of parts) {
       assertFits(part, 4096);
-    });
+      assert.equal(countOf(part, 'mountpoint='), 1, 'the shared label, once per part');
+      assert.equal(countOf(part, '[仪表盘]('), 1, 'the shared dashboard link, once per part');
+    }
     const all = parts.join('\n');
-    const positions = SAMPLE_GROUPS.many.alerts.map((alert) => {
-      const line = `实例：\`${alert.labels.instance}\``;
-      assert.equal(countOf(all, line), 1, line);
-      return { firing: alert.status === 'firing', at: all.indexOf(line) };
+    const lines = all.split('\n').filter((line) => line.startsWith('> node-'));
+    assert.equal(lines.length, 60, 'one line per alert');
+    SAMPLE_GROUPS.many.alerts.forEach((alert) => {
+      const line = lines.find((candidate) => candidate.includes(`\`${alert.labels.instance}\``));
+      assert.ok(line, alert.labels.instance);
+      assert.equal(countOf(all, `\`${alert.labels.instance}\``), 1);
+      assert.ok(line.includes(alert.annotations.summary) && line.includes(` · ${alert.labels.severity} · `), line);
+      assert.ok(line.includes(`var-instance=${alert.labels.instance.split(':')[0]})`), 'its own panel link');
+      const section = all.lastIndexOf('\n## ', all.indexOf(line));
+      assert.equal(all.startsWith('## <font color="warning">', section + 1), alert.status === 'firing');
     });
-    const firing = positions.filter((p) => p.firing).map((p) => p.at);
-    assert.deepEqual(
-      firing,
-      [...firing].sort((a, b) => a - b),
-      'firing alerts keep their order'
-    );
-    assert.ok(
-      Math.max(...firing) < Math.min(...positions.filter((p) => !p.firing).map((p) => p.at)),
-      'firing before resolved'
-    );
+    assert.ok(!all.includes('[静默]('), 'the alerts share no matcher: no silence for all of them');
   });
 
   for (const kind of KINDS) {

@@ -1,5 +1,6 @@
 import type { Language, Mentions, RuleConfig } from '../config';
 import type { AppBody, RobotBody } from '../messages';
+import type { LabelChoice } from './view';
 
 export type MessageKind = 'robot-markdown' | 'app-markdown' | 'app-text' | 'app-textcard';
 
@@ -13,14 +14,29 @@ export interface RenderContext {
   mentions: Mentions;
   /** For durations of firing alerts; default new Date(). */
   now?: Date;
-  /** One line per alert, built-in templates only: for backlogs that must fit a rate budget. */
+  /** Compact style (one line per alert, built-in templates) for every group: for backlogs that must fit a rate budget. */
   digest?: boolean;
+  /** The rule's choice of labels to show first or hide. */
+  labels?: LabelChoice;
+}
+
+/** One part of a group: a message on its own, or packed with others. */
+export interface RenderedPart {
+  /** The limited field's text; a textcard part is its card as JSON (see textcard.ts). */
+  text: string;
+  firing: number;
+  resolved: number;
+  /** Of the alerts this part shows. */
+  fingerprints: string[];
 }
 
 export interface PackItem {
-  parts: string[];
+  parts: RenderedPart[];
   mentions: Mentions;
+  /** The group has firing alerts: its rule's users are mentioned. */
   firing: boolean;
+  /** For the digest heading of a message shared by several items. */
+  language: Language;
 }
 
 export interface PackedMessage {

@@ -18,6 +18,8 @@ function renderSample(templates: Templates, group: AlertGroup, kind: MessageKind
     timezone: DEFAULT_TIMEZONE,
     ruleName: '示例规则',
     now,
+    labels: { hide: [], first: [] },
+    digest: false,
   });
 }
 

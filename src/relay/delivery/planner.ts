@@ -4,10 +4,15 @@
  * says and records it; every policy about order, style and timing lives here.
  */
 import type { AlertGroup } from '../../core/alert';
-import type { Language, Mentions } from '../../core/config';
 import { decide, type FailureScope } from '../../core/errcodes';
 import type { AppBody, RobotBody } from '../../core/messages';
-import { packMessages, type MessageKind, type PackedMessage } from '../../core/render';
+import {
+  renderDeliveryMessages,
+  type MessageKind,
+  type PackedMessage,
+  type RenderContext,
+  type RenderedPart,
+} from '../../core/render';
 import type { DeliveryProgress } from '../storage/types';
 import { backoffMs } from './backoff';
 import type { Budget } from './budget';
@@ -22,10 +27,8 @@ export interface PlanItem {
   /** The style its first parts went out in (one line per alert), once any did. */
   digest: boolean;
   summarized: boolean;
-  mentions: Mentions;
-  language: Language;
-  /** All its parts, in full or one line per alert. Pure. */
-  render(digest: boolean): string[];
+  /** How its rule renders it, in full or one line per alert (digest). */
+  context(digest: boolean): RenderContext;
 }
 
 /** One message of a storm view; `carries`: the items every alert of which is shown once it and those before it are sent. */
@@ -86,7 +89,7 @@ export const STORM_SETTLE_MS = 10_000;
 interface Candidate {
   items: PlanItem[];
   digest: boolean[];
-  parts: string[][];
+  parts: RenderedPart[][];
   messages: PackedMessage[];
 }
 
@@ -186,13 +189,11 @@ export function planQueue(input: PlanInput): Plan {
 /** Each delivery's unsent parts, in the style it started in, or else in the one asked for. */
 function candidate(items: PlanItem[], kind: MessageKind, digest: boolean): Candidate {
   const styles = items.map((item) => (item.partsSent > 0 ? item.digest : digest));
-  const parts = items.map((item, i) => item.render(styles[i]).slice(item.partsSent));
-  const packable = items.map((item, i) => ({
-    parts: parts[i],
-    mentions: item.mentions,
-    firing: item.group.status === 'firing',
-  }));
-  return { items, digest: styles, parts, messages: packMessages(packable, kind) };
+  const { messages, parts } = renderDeliveryMessages(
+    items.map((item, i) => ({ group: item.group, ctx: item.context(styles[i]), partsSent: item.partsSent })),
+    kind
+  );
+  return { items, digest: styles, parts, messages };
 }
 
 function detailSends(detail: Candidate, messages: PackedMessage[], announced: Set<number>): PlannedSend[] {
@@ -230,7 +231,8 @@ function announce(items: PlanItem[], announced: Set<number>): PlanItem[] {
 
 /** Robots can @all or @mobile only in a text message sent after the markdown. */
 export function needsCompanion(item: PlanItem): boolean {
-  return item.group.status === 'firing' && (item.mentions.all || item.mentions.mobiles.length > 0);
+  const { mentions } = item.context(false);
+  return item.group.status === 'firing' && (mentions.all || mentions.mobiles.length > 0);
 }
 
 export type AfterFailure = { retryAt: number } | { fail: FailureScope };

@@ -5,7 +5,7 @@
  * as storage that cannot be read — stops the queue until its backoff ends, so nothing overtakes
  * what came before it.
  */
-import { companionText, renderParts, ruleRenderContext, type MessageKind } from '../../core/render';
+import { companionText, ruleRenderContext, type MessageKind } from '../../core/render';
 import type { Mentions, RuleConfig } from '../../core/config';
 import type { Catalog } from '../config/catalog';
 import type { Logger } from '../logger';
@@ -248,7 +248,8 @@ export class DeliveryWorker {
       if (outcome.ok) {
         steps.forEach((step) => recorded.set(step.id, { ...step, done: step.done }));
         for (const item of planned.announces.filter(needsCompanion)) {
-          companion.set(item.language, mergeMentions(companion.get(item.language), item.mentions));
+          const { language, mentions } = item.context(false);
+          companion.set(language, mergeMentions(companion.get(language), mentions));
         }
         metrics.deliveries.inc({ kind: target.kind, outcome: 'sent' }, planned.completes.length);
         continue;
@@ -322,7 +323,7 @@ export class DeliveryWorker {
         continue;
       }
       target ??= resolved;
-      items.push(planItem(delivery, rule, messageKindOf(resolved)));
+      items.push(planItem(delivery, rule));
     }
     return { target, items };
   }
@@ -400,7 +401,7 @@ export function messageKindOf(target: ResolvedDestination): MessageKind {
 }
 
 /** A delivery as the planner sees it: its parts render from its rule, as of when it was created. */
-function planItem(delivery: Delivery, rule: RuleConfig, kind: MessageKind): PlanItem {
+function planItem(delivery: Delivery, rule: RuleConfig): PlanItem {
   return {
     id: delivery.id,
     group: delivery.group,
@@ -409,10 +410,7 @@ function planItem(delivery: Delivery, rule: RuleConfig, kind: MessageKind): Plan
     partsSent: delivery.partsSent,
     digest: delivery.digest,
     summarized: delivery.summarized,
-    mentions: rule.mentions,
-    language: rule.language,
-    render: (digest) =>
-      renderParts(delivery.group, ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest }), kind),
+    context: (digest) => ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest }),
   };
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { deliveryDetailSchema, deliveryPageSchema, deliveryStatuses, deliverySummarySchema } from '../../../core/api';
 import { answerHints } from '../../../core/errcodes';
-import { packMessages, renderParts, ruleRenderContext } from '../../../core/render';
+import { renderDeliveryMessages, ruleRenderContext } from '../../../core/render';
 import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
@@ -166,14 +166,12 @@ function renderedMessages(delivery: Delivery, context: RelayContext) {
   }
   const kind = messageKindOf(target);
   try {
-    const parts = renderParts(
-      delivery.group,
-      ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: delivery.digest }),
-      kind
-    );
-    return packMessages([{ parts, mentions: rule.mentions, firing: delivery.group.status === 'firing' }], kind).map(
-      ({ body, bytes, limit }) => ({ body, bytes, limit })
-    );
+    const ctx = ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: delivery.digest });
+    return renderDeliveryMessages([{ group: delivery.group, ctx }], kind).messages.map(({ body, bytes, limit }) => ({
+      body,
+      bytes,
+      limit,
+    }));
   } catch {
     return [];
   }

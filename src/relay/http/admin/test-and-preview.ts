@@ -4,14 +4,7 @@ import type { AlertGroup } from '../../../core/alert';
 import { previewResultSchema, serviceTestRequestSchema, serviceTestResultSchema } from '../../../core/api';
 import { selectAlerts } from '../../../core/match';
 import { normalizePayload, PayloadError } from '../../../core/normalize';
-import {
-  companionText,
-  limitOf,
-  packMessages,
-  renderParts,
-  ruleRenderContext,
-  SAMPLE_GROUPS,
-} from '../../../core/render';
+import { limitOf, renderDeliveryMessages, ruleRenderContext, SAMPLE_GROUPS } from '../../../core/render';
 import type { RelayContext } from '../../context';
 import { destinationLabel, destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
@@ -105,14 +98,9 @@ export function testAndPreviewRoutes(app: AdminApi, context: RelayContext) {
         }
         for (const [destination, target] of destinationsOf(service, settings.apiBase)) {
           const kind = messageKindOf(target);
-          const firing = selected.status === 'firing';
-          const parts = renderParts(selected, ruleRenderContext(rule), kind);
-          const messages = packMessages([{ parts, mentions: rule.mentions, firing }], kind).map((message) => ({
-            body: message.body,
-            bytes: message.bytes,
-            limit: message.limit,
-          }));
-          const companion = target.kind === 'robot' && firing ? companionText(rule.mentions, rule.language) : null;
+          const rendered = renderDeliveryMessages([{ group: selected, ctx: ruleRenderContext(rule) }], kind);
+          const messages = rendered.messages.map(({ body, bytes, limit }) => ({ body, bytes, limit }));
+          const companion = rendered.companion;
           destinations.push({
             service: serviceUid,
             destination,

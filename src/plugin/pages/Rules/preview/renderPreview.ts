@@ -6,11 +6,9 @@ import type { PreviewResult, RenderedMessage, ServiceView } from '../../../../co
 import type { RuleConfig } from '../../../../core/config';
 import { selectAlerts } from '../../../../core/match';
 import {
-  companionText,
   limitOf,
   type MessageKind,
-  packMessages,
-  renderParts,
+  renderDeliveryMessages,
   ruleRenderContext,
   SAMPLE_GROUPS,
 } from '../../../../core/render';
@@ -59,17 +57,13 @@ export function renderPreview(
   if (!selected) {
     return { alerts: group.alerts.length, matched: 0, kinds: [] };
   }
-  const firing = selected.status === 'firing';
   return {
     alerts: group.alerts.length,
     matched: selected.alerts.length,
     kinds: kinds.map((kind) => {
-      const parts = renderParts(selected, ruleRenderContext(rule, { now }), kind);
-      const messages = packMessages([{ parts, mentions: rule.mentions, firing }], kind).map(
-        ({ body, bytes, limit }) => ({ body, bytes, limit })
-      );
-      const companion = kind === 'robot-markdown' && firing ? companionText(rule.mentions, rule.language) : null;
-      return { kind, limit: limitOf(kind), messages, companion };
+      const rendered = renderDeliveryMessages([{ group: selected, ctx: ruleRenderContext(rule, { now }) }], kind);
+      const messages = rendered.messages.map(({ body, bytes, limit }) => ({ body, bytes, limit }));
+      return { kind, limit: limitOf(kind), messages, companion: rendered.companion };
     }),
   };
 }
