@@ -254,6 +254,93 @@ describe('delivery to WeCom', () => {
     }
   });
 
+  test('under 30 % errcode -1 and 10 % HTTP 502, every group still reaches the robot and every app account', async () => {
+    const h = await startHarness();
+    try {
+      const faults = [
+        { share: 0.3, fault: { path: 'robot' as const, kind: 'busy' as const } },
+        { share: 0.1, fault: { path: 'robot' as const, kind: 'http' as const, status: 502 } },
+      ];
+      h.wecom.flaky('robot', faults);
+      h.wecom.flaky(
+        'app',
+        faults.map(({ share, fault }) => ({ share, fault: { ...fault, path: 'app' as const } }))
+      );
+      const names = Array.from({ length: 30 }, (_, i) => `Flaky${i}`);
+      for (const name of names) {
+        await h.post('grafana', 'critical', group(name));
+      }
+      await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0, 120_000);
+      assert.equal((await h.relay.context.storage.queueStats()).failed, 0, 'none given up');
+      const robot = robotTexts(h.wecom).join('\n');
+      const apps = ['zhangsan', 'lisi'].map((user) => JSON.stringify(h.wecom.appMessages(user)));
+      for (const name of names) {
+        const shown = new RegExp(`${name}(?!\\d)`);
+        assert.match(robot, shown);
+        apps.forEach((app) => assert.match(app, shown));
+      }
+      assert.ok(h.wecom.rejected().length > 0, 'WeCom did refuse some tries');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a storage that throws holds the queue back with growing waits instead of spinning, then delivers', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
+    const storage = h.relay.context.storage;
+    const claim = storage.claimDestination.bind(storage);
+    const claims: number[] = [];
+    let failing = 3;
+    storage.claimDestination = async (...args) => {
+      claims.push(Date.now());
+      if (failing > 0) {
+        failing--;
+        throw new Error('database is locked');
+      }
+      return claim(...args);
+    };
+    try {
+      await h.post('grafana', 'critical', group('Locked'));
+      await h.until(() => robotTexts(h.wecom).some((text) => text.includes('Locked')), 20_000);
+      assert.equal(claims.length, 4, 'three failed claims, then one that worked');
+      const gaps = claims.slice(1).map((at, i) => at - claims[i]);
+      // Backoff from 0.5 s, ×1.5, at least half of each step with jitter.
+      [250, 375, 562].forEach((least, i) => assert.ok(gaps[i] >= least, `wait ${i + 1}: ${gaps[i]} ms`));
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('an error in the middle of a pass counts as a failure of the queue, not as a success', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
+    const storage = h.relay.context.storage;
+    const countSends = storage.countSends.bind(storage);
+    let failing = 2;
+    storage.countSends = async (...args) => {
+      if (failing > 0) {
+        failing--;
+        throw new Error('disk I/O error');
+      }
+      return countSends(...args);
+    };
+    const destination = robotDestination(ROBOT_KEY);
+    const seen: number[] = [];
+    const failures = storage.destinationFailures.bind(storage);
+    storage.destinationFailures = async (name) => {
+      const count = await failures(name);
+      seen.push(count);
+      return count;
+    };
+    try {
+      await h.post('grafana', 'critical', group('Broken'));
+      await h.until(() => robotTexts(h.wecom).some((text) => text.includes('Broken')), 20_000);
+      assert.deepEqual(seen.slice(0, 2), [0, 1], 'the second error counts on from the first');
+      await h.until(async () => (await failures(destination)) === 0, 5_000);
+    } finally {
+      await h.close();
+    }
+  });
+
   test('a delivery that keeps failing ends as failed after the max age', async () => {
     const h = await startHarness({ env: { WECOM_RELAY_MAX_AGE: '1500ms' } });
     try {

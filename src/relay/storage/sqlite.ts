@@ -329,13 +329,16 @@ export class SqliteStorage implements Storage {
       INSERT INTO destinations (destination, claimed_by, claimed_until) VALUES (@destination, @worker, @until)
       ON CONFLICT (destination) DO UPDATE SET claimed_by = @worker, claimed_until = @until
       WHERE destinations.claimed_until <= @now OR destinations.claimed_by = @worker`);
+    const due = `SELECT id FROM deliveries WHERE destination = @destination AND status = 'pending' AND not_before <= @now`;
     const pending = this.db.prepare(
-      `SELECT * FROM deliveries WHERE destination = ? AND status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?`
+      `SELECT * FROM deliveries WHERE id IN (${due} ORDER BY id LIMIT @limit)
+         OR id IN (${due} AND summarized = 0 ORDER BY id LIMIT @limit)
+       ORDER BY id`
     );
     return this.guard(() =>
       this.db.transaction(() => {
         const claimed = claim.run({ destination, worker, until: now + leaseMs, now }).changes > 0;
-        return claimed ? (pending.all(destination, now, limit) as DeliveryRow[]).map(toDelivery) : [];
+        return claimed ? (pending.all({ destination, now, limit }) as DeliveryRow[]).map(toDelivery) : [];
       })()
     );
   }

@@ -146,8 +146,10 @@ export interface Storage {
   /** Destinations with pending work, with the time each becomes due. */
   dueDestinations(now: number): Promise<DueDestination[]>;
   /**
-   * Claims the pending deliveries of one destination (oldest first, at most `limit`) for `leaseMs`.
-   * Returns [] when another worker holds the destination.
+   * Claims the pending deliveries of one destination for `leaseMs`, oldest first: the oldest
+   * `limit`, and the oldest `limit` no storm view has shown yet (so that a storm's newest groups
+   * are seen while the detail of older ones still waits). Returns [] when another worker holds
+   * the destination.
    */
   claimDestination(
     destination: string,
