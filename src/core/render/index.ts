@@ -6,6 +6,7 @@ export type { MessageKind, PackedMessage, PackItem, RenderContext, RenderedPart 
 export { renderGroupParts, renderParts } from './parts';
 export { renderDeliveryMessages, type DeliveryMessages, type DeliveryToRender } from './deliver';
 export { packMessages } from './pack';
+export { renderStormView, type StormGroup, type StormOptions, type StormView } from './storm';
 export { companionText } from './mentions';
 export { limitOf } from './kinds';
 export { DEFAULT_TEMPLATES } from './templates';

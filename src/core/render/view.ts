@@ -129,6 +129,16 @@ function linkKindsFor(alerts: AlertView[], digest: boolean): LinkKind[] {
   return primary ? [primary] : [];
 }
 
+function instanceLabelOf(alert: Pick<Alert, 'labels'>): string | undefined {
+  return INSTANCE_LABELS.find((name) => alert.labels[name]);
+}
+
+/** The instance label, or host/pod/node when there is none; '' when the alert has none of them. */
+export function instanceOf(alert: Pick<Alert, 'labels'>): string {
+  const label = instanceLabelOf(alert);
+  return label ? alert.labels[label] : '';
+}
+
 function formatNumber(value: number): string {
   if (!Number.isFinite(value) || Number.isInteger(value)) {
     return String(value);
@@ -183,7 +193,7 @@ export function alertView(
     startsAt !== null && until !== null && until >= startsAt ? Math.floor((until - startsAt) / 1000) : null;
   const summary = alert.annotations.summary || alert.annotations.description || '';
   const description = alert.annotations.description ?? '';
-  const instanceLabel = INSTANCE_LABELS.find((label) => alert.labels[label]);
+  const instanceLabel = instanceLabelOf(alert);
   const severityLabel = SEVERITY_LABELS.find((label) => alert.labels[label]);
   const shown = new Set(['alertname', instanceLabel, severityLabel, ...scope.labels.hide].filter(Boolean) as string[]);
   const links = linksOf(alert, source, language);
