@@ -401,16 +401,61 @@ describe('delivery to WeCom', () => {
       assert.equal(h.wecom.count45009(), 0);
       const used = h.wecom.robotMessages(ROBOT_KEY).length;
       assert.ok(used <= 20, `${used} messages for 120 groups: within one minute's budget`);
-      // The simulator sees the last message before the relay records its answer.
-      await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0);
+      // The simulator sees the last message before the relay records its answer: wait for the record.
+      // What is still pending has been shown in a storm view; its detail follows as the budget frees.
+      await h.until(async () =>
+        (await h.relay.context.storage.listDeliveries({ status: 'pending', limit: 200 })).every((d) => d.summarized)
+      );
     } finally {
       await h.close();
     }
   });
 
-  test('a group too big for the budget goes out one line per alert, and keeps that style across passes', async () => {
+  test('a storm of 2000 groups to one robot shows every alertname and instance first, in storm views, never hitting 45009', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
+    try {
+      const names = Array.from({ length: 40 }, (_, i) => `Partition${i}`);
+      const instances = Array.from({ length: 50 }, (_, i) => `node-${i}:9100`);
+      for (const name of names) {
+        for (const instance of instances) {
+          const payload = group(name);
+          payload.groupKey = `{}:{alertname="${name}", instance="${instance}"}`;
+          payload.alerts[0].labels.instance = instance;
+          payload.alerts[0].fingerprint = `${name}/${instance}`;
+          await h.post('grafana', 'critical', payload);
+        }
+      }
+      const shows = (text: string, name: string, instance: string) =>
+        new RegExp(`${name}(?!\\d)[^]*?${instance.replace('.', '\\.')}`).test(text);
+      await h.until(() => {
+        const views = robotTexts(h.wecom).filter((text) => text.includes('告警风暴'));
+        return names.every((name) => views.some((view) => new RegExp(`${name}(?!\\d)`).test(view)));
+      }, 60_000);
+      await h.until(async () => {
+        const views = robotTexts(h.wecom).filter((text) => text.includes('告警风暴'));
+        const carried = await h.relay.context.storage.listDeliveries({ status: 'pending', limit: 200 });
+        return carried.every((d) => d.summarized) && views.length > 0;
+      }, 60_000);
+      const views = robotTexts(h.wecom).filter((text) => text.includes('告警风暴'));
+      for (const name of names) {
+        for (const instance of instances) {
+          assert.ok(
+            views.some((view) => view.includes(`\`${instance}\``) && shows(view, name, instance)),
+            `${name} ${instance} shown in a storm view`
+          );
+        }
+      }
+      assert.ok(h.wecom.robotMessages(ROBOT_KEY).length <= 20, 'within the minute');
+      assert.equal(h.wecom.count45009(), 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a group too big for the budget is shown in a storm view first, then goes out one line per alert, keeping that style across passes', async () => {
     const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
     const db = new Database(path.join(h.dataDir, 'wecom-relay.db'));
+    const isView = (text: string) => text.includes('告警风暴');
     try {
       // 16 of the robot's 20 messages this minute are already spent.
       const spend = db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
@@ -418,16 +463,22 @@ describe('delivery to WeCom', () => {
         spend.run(robotDestination(ROBOT_KEY), Date.now());
       }
       await h.post('grafana', 'critical', group('Huge', { alerts: 400 }));
-      await h.until(() => h.wecom.robotMessages(ROBOT_KEY).length === 4);
       const [delivery] = await h.relay.context.storage.listDeliveries({ limit: 1 });
-      await h.until(async () => (await h.relay.context.storage.getDelivery(delivery.id))!.partsSent === 4);
+      const views = () => robotTexts(h.wecom).filter(isView).join('\n');
+      await h.until(() => Array.from({ length: 400 }, (_, i) => `host-${i}:9100`).every((x) => views().includes(x)));
+      assert.match(views(), /Huge/);
+
+      await h.until(() => h.wecom.robotMessages(ROBOT_KEY).length === 4, 20_000);
+      const detail = robotTexts(h.wecom).filter((text) => !isView(text));
+      assert.ok(detail.length > 0, 'detail follows the storm view within the budget');
+      await h.until(async () => (await h.relay.context.storage.getDelivery(delivery.id))!.partsSent === detail.length);
       assert.equal((await h.relay.context.storage.getDelivery(delivery.id))!.digest, true);
 
       // The minute passes (in the send log), and the rest follows.
       db.exec('DELETE FROM sends; UPDATE destinations SET retry_at = 0');
       h.relay.context.worker.wake();
       await h.until(async () => (await h.relay.context.storage.getDelivery(delivery.id))!.status === 'sent', 15_000);
-      const texts = robotTexts(h.wecom);
+      const texts = robotTexts(h.wecom).filter((text) => !isView(text));
       const markers = texts.map((text) => /\((\d+)\/(\d+)\)/.exec(text)!.slice(1).map(Number));
       const total = markers[0][1];
       assert.deepEqual(
@@ -438,7 +489,7 @@ describe('delivery to WeCom', () => {
       assert.ok(total < 40, `${total} messages for 400 alerts`);
       const all = texts.join('\n');
       for (let i = 0; i < 400; i++) {
-        assert.ok(all.includes(`host-${i}:9100`), `alert ${i} arrived`);
+        assert.ok(all.includes(`host-${i}:9100`), `alert ${i} arrived in detail`);
       }
     } finally {
       db.close();

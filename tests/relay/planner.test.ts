@@ -6,10 +6,11 @@ import type { Budget } from '../../src/relay/delivery/budget';
 import {
   afterFailure,
   planQueue,
+  STORM_GATHER_MS,
   STORM_SETTLE_MS,
   type PlanInput,
   type PlanItem,
-  type StormView,
+  type StormViews,
 } from '../../src/relay/delivery/planner';
 
 const NOW = 1_800_000_000_000;
@@ -58,12 +59,13 @@ function plan(items: PlanItem[], budget: Partial<Budget> = {}, extra: Partial<Pl
 }
 
 /** One message naming every item it was given, as a storm view would. */
-const oneLineEach: StormView = (items) => [
+const oneLineEach: StormViews = (items) => [
   {
     body: {
       msgtype: 'markdown',
       markdown: { content: items.map((i) => i.group.alerts[0].labels.alertname).join('\n') },
     },
+    shows: items.map((_, index) => index),
     carries: items.map((_, index) => index),
     full: false,
   },
@@ -229,10 +231,38 @@ describe('storm view', () => {
     assert.ok(result.sends.every((send) => send.view === 'detail'));
   });
 
-  it('holds its last unfilled message a moment on a busy destination, so that the next groups join it', () => {
-    const result = plan(arriving(200), { available: 3, recentlyActive: true }, { storm: oneLineEach });
-    assert.equal(result.sends.length, 0);
-    assert.equal(result.lingerUntil, NOW - 100 + LINGER_MS);
+  const spread = (oldest: number, newest: number) =>
+    many(200).map((i, index) => {
+      const createdAt = NOW - oldest + Math.round(((oldest - newest) * index) / 199);
+      return { ...i, createdAt, readyAt: createdAt };
+    });
+  const gathering: Array<[string, PlanItem[], number | undefined]> = [
+    ['while groups keep coming, waits for them', spread(1_000, 100), NOW - 100 + LINGER_MS],
+    ['but not longer than a few seconds after the first', spread(4_000, 100), NOW - 4_000 + STORM_GATHER_MS],
+    ['and not at all once they stopped coming', spread(4_000, LINGER_MS), undefined],
+  ];
+  for (const [what, items, holdUntil] of gathering) {
+    it(`a storm view not yet full, on a busy destination, ${what}`, () => {
+      const result = plan(items, { available: 3, recentlyActive: true }, { storm: oneLineEach });
+      assert.equal(result.holdUntil, holdUntil);
+      assert.equal(result.sends.length, holdUntil === undefined ? 1 : 0);
+    });
+  }
+
+  it('once a quarter of the minute is spent, new groups are gathered for a moment and judged as one batch', () => {
+    const result = plan(arriving(3), { available: 14, pressure: true }, { storm: oneLineEach });
+    assert.deepEqual([result.sends.length, result.holdUntil], [0, NOW - 100 + LINGER_MS]);
+    const later = planQueue({
+      items: arriving(3),
+      kind: 'robot-markdown',
+      budget: { ...idle, available: 14, pressure: true },
+      now: NOW - 100 + LINGER_MS,
+      maxAgeMs: MAX_AGE_MS,
+      lingerMs: LINGER_MS,
+      companions: true,
+      storm: oneLineEach,
+    });
+    assert.equal(later.sends.length, 1, 'then sent, in detail since it fits');
   });
 });
 

@@ -31,16 +31,19 @@ export interface PlanItem {
   context(digest: boolean): RenderContext;
 }
 
-/** One message of a storm view; `carries`: the items every alert of which is shown once it and those before it are sent. */
+/** One message of a storm view; indexes into the items it was made from. */
 export interface StormMessage {
   body: RobotBody | AppBody;
+  /** Items with an alert shown here. */
+  shows: number[];
+  /** Items every alert of which is shown once this message and those before it are sent. */
   carries: number[];
   /** Packing stopped because the next line did not fit. */
   full: boolean;
 }
 
-/** A compact view of everything in `items`, in as few messages as the byte limit allows. */
-export type StormView = (items: PlanItem[], kind: MessageKind) => StormMessage[];
+/** A compact view of everything in `items`, in as few messages as the byte limit allows, `max` at most. */
+export type StormViews = (items: PlanItem[], kind: MessageKind, now: number, max: number) => StormMessage[];
 
 export interface PlanInput {
   items: PlanItem[];
@@ -52,7 +55,7 @@ export interface PlanInput {
   /** Robots can @all or @mobile only in a text message after the markdown: keep one for it. */
   companions: boolean;
   /** When given, a backlog that does not fit the budget is first shown as a storm view. */
-  storm?: StormView;
+  storm?: StormViews;
 }
 
 export interface PlannedSend {
@@ -72,8 +75,10 @@ export interface Plan {
   sends: PlannedSend[];
   /** The queue waits until then (the rate budget frees); null when nothing waits for the budget. */
   retryAt: number | null;
-  /** The queue looks again then, or sooner when new work arrives (filling a message, a storm settling). */
+  /** The queue looks again then, or sooner when new work arrives (to fill a message, or show it in a storm view). */
   lingerUntil?: number;
+  /** The queue does not look again before then, new work or not: it is gathering a batch. */
+  holdUntil?: number;
   /** Something was held back for the rate budget. */
   rateLimited: boolean;
   /** Messages left in the budget once `sends` are sent (for @all/@mobile companions). */
@@ -85,6 +90,11 @@ export interface Plan {
  * group came for this long, so that the budget is there for the overview of what comes next.
  */
 export const STORM_SETTLE_MS = 10_000;
+/**
+ * A storm view not yet full waits this long after the oldest group it would show, so that a
+ * storm arriving over many seconds takes a few views of the minute's budget, not one per pass.
+ */
+export const STORM_GATHER_MS = 5_000;
 
 interface Candidate {
   items: PlanItem[];
@@ -104,6 +114,13 @@ export function planQueue(input: PlanInput): Plan {
   if (budget.available === 0) {
     return { ...plan, retryAt: budget.freeAt, rateLimited: true };
   }
+  const unseen = live.filter((item) => item.partsSent === 0 && !item.summarized);
+  const firstUnseen = Math.min(...unseen.map((item) => item.createdAt));
+  if (budget.pressure && unseen.length > 0 && now - firstUnseen < input.lingerMs) {
+    // A quarter of the minute is spent: what arrives now is gathered for a moment and judged as
+    // one batch, rather than spending the rest of the budget a few groups at a time.
+    return { ...plan, holdUntil: firstUnseen + input.lingerMs };
+  }
   // A backlog that would not fit the remaining budget goes out as digests, one line per alert.
   let detail = candidate(live, input.kind, budget.pressure);
   if (!budget.pressure && detail.messages.length > budget.available) {
@@ -117,19 +134,28 @@ export function planQueue(input: PlanInput): Plan {
   const companionSlot = input.companions && budget.available > 1 && fresh.some((item) => needsCompanion(item)) ? 1 : 0;
   const capacity = budget.available - companionSlot;
 
-  const storming = input.storm !== undefined && fresh.length > 0 && detail.messages.length > capacity;
+  // Detail that would take more than half of what is left leaves nothing for what comes next.
+  const storming =
+    input.storm !== undefined && fresh.length > 0 && detail.messages.length > Math.max(1, Math.floor(capacity / 2));
   let lingerUntil: number | undefined;
+  let holdUntil: number | undefined;
   let detailCapacity = capacity;
   if (storming) {
-    const view = input.storm!(fresh, input.kind);
+    // One more than the budget takes tells whether the last one sent is the view's last.
+    const view = input.storm!(fresh, input.kind, now, capacity + 1);
     let sendable = view;
     const last = view[view.length - 1];
     if (budget.recentlyActive && last && !last.full) {
+      // While groups keep coming, the last view waits for them, up to a few seconds.
       const shownBefore = new Set(view.slice(0, -1).flatMap((message) => message.carries));
-      const oldest = Math.min(...fresh.filter((_, i) => !shownBefore.has(i)).map((item) => item.createdAt));
-      if (now - oldest < input.lingerMs) {
+      const waiting = fresh.filter((_, i) => !shownBefore.has(i)).map((item) => item.createdAt);
+      const until = Math.min(
+        Math.min(...waiting) + Math.max(input.lingerMs, STORM_GATHER_MS),
+        Math.max(...waiting) + input.lingerMs
+      );
+      if (now < until) {
         sendable = view.slice(0, -1);
-        lingerUntil = oldest + input.lingerMs;
+        holdUntil = until;
       }
     }
     if (sendable.length > capacity) {
@@ -139,17 +165,18 @@ export function planQueue(input: PlanInput): Plan {
     }
     for (const message of sendable) {
       const carried = message.carries.map((index) => fresh[index]);
+      const shown = message.shows.map((index) => fresh[index]);
       plan.sends.push({
         body: message.body,
         view: 'storm',
-        progress: carried.map((item) => ({
+        progress: shown.map((item) => ({
           id: item.id,
           partsSent: item.partsSent,
           done: false,
           digest: item.digest,
-          summarized: true,
+          summarized: carried.includes(item),
         })),
-        announces: announce(carried, announced),
+        announces: announce(shown, announced),
         completes: [],
       });
     }
@@ -182,6 +209,7 @@ export function planQueue(input: PlanInput): Plan {
   return {
     ...plan,
     lingerUntil,
+    holdUntil,
     spare: budget.available - plan.sends.length,
   };
 }

@@ -17,7 +17,8 @@ import { backoffMs } from './backoff';
 import { budgetOf } from './budget';
 import { sendTo } from './send';
 import { destinationsOf, type ResolvedDestination } from './destinations';
-import { afterFailure, needsCompanion, planQueue, type PlanItem, type StormView } from './planner';
+import { afterFailure, needsCompanion, planQueue, type PlanItem } from './planner';
+import { stormMessages } from './storm';
 
 export interface WorkerOptions {
   storage: Storage;
@@ -31,8 +32,6 @@ export interface WorkerOptions {
   workerId: string;
   /** Queues worked on at once. */
   concurrency?: number;
-  /** The compact view a backlog too big for the rate budget is first shown in. */
-  storm?: StormView;
   clock?: () => number;
   /** For the backoff's jitter. */
   random?: () => number;
@@ -49,12 +48,16 @@ interface Hold {
   failed: boolean;
   /** In memory: new work for the queue ends it early. */
   lingerUntil?: number;
+  /** In memory: the queue gathers a batch until then, new work or not. */
+  holdUntil?: number;
 }
 
 export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Queues holding their last message back until then, in the hope of filling it. */
   private readonly lingering = new Map<string, number>();
+  /** Queues gathering what arrives into one batch (a storm view) until then. */
+  private readonly gathering = new Map<string, number>();
   /**
    * Queues whose last pass failed with an error of the relay's own (storage that cannot be read
    * or written): held back like a failed send, their consecutive errors counted.
@@ -143,12 +146,18 @@ export class DeliveryWorker {
         if (this.inFlight.has(destination)) {
           continue;
         }
-        const until = Math.max(dueAt, this.lingering.get(destination) ?? 0, this.erring.get(destination)?.until ?? 0);
+        const until = Math.max(
+          dueAt,
+          this.lingering.get(destination) ?? 0,
+          this.gathering.get(destination) ?? 0,
+          this.erring.get(destination)?.until ?? 0
+        );
         if (until > now) {
           nextAt = Math.min(nextAt, until);
           continue;
         }
         this.lingering.delete(destination);
+        this.gathering.delete(destination);
         if (this.stopped || this.inFlight.size >= (this.options.concurrency ?? 8)) {
           break;
         }
@@ -204,6 +213,9 @@ export class DeliveryWorker {
     if (hold.lingerUntil !== undefined) {
       this.lingering.set(destination, hold.lingerUntil);
     }
+    if (hold.holdUntil !== undefined) {
+      this.gathering.set(destination, hold.holdUntil);
+    }
   }
 
   private get random(): () => number {
@@ -225,7 +237,7 @@ export class DeliveryWorker {
       maxAgeMs: this.options.maxAgeMs,
       lingerMs: this.options.lingerMs,
       companions: target.kind === 'robot',
-      storm: this.options.storm,
+      storm: stormMessages,
     });
     await this.expire(plan.expired, claimed);
     if (plan.rateLimited) {
@@ -274,7 +286,7 @@ export class DeliveryWorker {
       }
     }
     await this.sendCompanions(target, companion, plan.spare);
-    return { retryAt: plan.retryAt, failed: false, lingerUntil: plan.lingerUntil };
+    return { retryAt: plan.retryAt, failed: false, lingerUntil: plan.lingerUntil, holdUntil: plan.holdUntil };
   }
 
   /**
