@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { answerHint, answerHints, decide, egressIpFromErrmsg, errcodeAction, errcodeHint } from './errcodes';
+import { answerHint, answerHints, decide, egressIpFromErrmsg, type HintLanguage } from './errcodes';
+
+const errcodeAction = (errcode: number) => decide({ errcode, httpStatus: 200 }).action;
+const errcodeHint = (errcode: number, errmsg: string, language: HintLanguage) =>
+  answerHint({ errcode, httpStatus: 200, errmsg }, language);
 
 const TRUSTED_IP_ERRMSG =
   'not allow to access from your ip, hint: [1700000000_ab12], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020';

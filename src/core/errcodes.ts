@@ -245,10 +245,6 @@ export function decide(answer: Omit<WecomAnswer, 'errmsg'>): Decision {
   return { action, scope, minWaitMs };
 }
 
-export function errcodeAction(errcode: number): ErrcodeAction {
-  return decide({ errcode, httpStatus: null }).action;
-}
-
 /** A hint an admin can act on, in the given language, from the answer as stored. */
 export function answerHint(answer: WecomAnswer, language: HintLanguage): string {
   const { errcode, errmsg } = answer;
@@ -274,10 +270,6 @@ export function answerHint(answer: WecomAnswer, language: HintLanguage): string 
 /** The hint in both languages, or null for an answer that was a success. */
 export function answerHints(answer: WecomAnswer & { ok: boolean }): Hint | null {
   return answer.ok ? null : { 'zh-CN': answerHint(answer, 'zh-CN'), en: answerHint(answer, 'en') };
-}
-
-export function errcodeHint(errcode: number, errmsg: string, language: HintLanguage): string {
-  return answerHint({ errcode, httpStatus: null, errmsg }, language);
 }
 
 /** The relay's egress IP as WeCom saw it, from an errmsg like "…, from ip: 203.0.113.7, more info at …". */

@@ -208,7 +208,8 @@ export function planQueue(input: PlanInput): Plan {
   plan.sends.push(...detailSends(detail, messages, announced));
   return {
     ...plan,
-    lingerUntil,
+    // A storm view gathering is due then, whatever else waits for new work.
+    lingerUntil: holdUntil === undefined ? lingerUntil : undefined,
     holdUntil,
     spare: budget.available - plan.sends.length,
   };

@@ -1,9 +1,12 @@
 /**
- * Storm views for the planner: the render's one-message view of what is pending, repeated over
- * what the previous messages did not show, so that every alert is carried within a few messages.
+ * Storm views for the planner, from the render's one-message view of pending groups. The first
+ * message is the overview of everything waiting (every alertname, instances as they fit) when it
+ * carries many alerts, as when a few names each have many instances; when many names leave no
+ * room for instances, the oldest groups that one message can carry in full go instead. Each next
+ * message covers what the previous ones did not, so every alert is carried within a few messages.
  */
 import type { AlertGroup } from '../../core/alert';
-import { renderStormView, type MessageKind } from '../../core/render';
+import { renderStormView, type MessageKind, type StormView } from '../../core/render';
 import type { PlanItem, StormMessage } from './planner';
 
 export function stormMessages(items: PlanItem[], kind: MessageKind, now: number, max: number): StormMessage[] {
@@ -13,30 +16,68 @@ export function stormMessages(items: PlanItem[], kind: MessageKind, now: number,
   const { language, timezone } = items[0].context(true);
   const shown = items.map(() => new Set<string>());
   const left = (index: number) => items[index].group.alerts.filter((alert) => !shown[index].has(alert.fingerprint));
-  const messages: StormMessage[] = [];
-  let waiting = items.map((_, index) => index);
-  while (waiting.length > 0 && messages.length < max) {
-    const view = renderStormView(
-      waiting.map((index): { id: string; group: AlertGroup } => ({
+  const view = (indexes: number[]) =>
+    renderStormView(
+      indexes.map((index): { id: string; group: AlertGroup } => ({
         id: String(index),
         group: { ...items[index].group, alerts: left(index) },
       })),
       { kind, language, timezone, now: new Date(now) }
     );
-    for (const { id, fingerprints } of view.carried) {
+  const carriesAll = (indexes: number[], rendered: StormView) =>
+    indexes.every((index) => {
+      const carried = rendered.carried.find(({ id }) => Number(id) === index);
+      return carried !== undefined && carried.fingerprints.length === left(index).length;
+    });
+
+  const messages: StormMessage[] = [];
+  let waiting = items.map((_, index) => index);
+  while (waiting.length > 0 && messages.length < max) {
+    let chosen = view(waiting);
+    if (!carriesAll(waiting, chosen)) {
+      const prefix = longestCarriedPrefix(waiting, (indexes) => {
+        const rendered = view(indexes);
+        return carriesAll(indexes, rendered) ? rendered : undefined;
+      });
+      if (prefix && prefix.carried.length * 2 > chosen.carried.length) {
+        chosen = prefix;
+      }
+    }
+    if (chosen.carried.length === 0) {
+      break;
+    }
+    for (const { id, fingerprints } of chosen.carried) {
       fingerprints.forEach((fingerprint) => shown[Number(id)].add(fingerprint));
     }
     const before = waiting;
     waiting = waiting.filter((index) => left(index).length > 0);
-    if (waiting.length === before.length && view.carried.length === 0) {
-      break;
-    }
     messages.push({
-      body: view.body,
-      shows: view.carried.map(({ id }) => Number(id)),
+      body: chosen.body,
+      shows: chosen.carried.map(({ id }) => Number(id)),
       carries: before.filter((index) => !waiting.includes(index)),
       full: waiting.length > 0,
     });
   }
   return messages;
+}
+
+/** The view of the longest run of the first items it carries in full (binary search). */
+function longestCarriedPrefix(
+  indexes: number[],
+  tryView: (indexes: number[]) => StormView | undefined
+): StormView | undefined {
+  let best: StormView | undefined;
+  let low = 1;
+  let high = indexes.length - 1;
+  while (low <= high) {
+    const middle = Math.floor((low + high) / 2);
+    const rendered = tryView(indexes.slice(0, middle));
+    if (rendered) {
+      best = rendered;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return best;
 }
