@@ -445,7 +445,9 @@ describe('delivery to WeCom', () => {
           );
         }
       }
-      assert.ok(h.wecom.robotMessages(ROBOT_KEY).length <= 20, 'within the minute');
+      const sent = h.wecom.robotMessages(ROBOT_KEY).map((message) => message.at);
+      const busiest = Math.max(...sent.map((at) => sent.filter((other) => other >= at && other < at + 60_000).length));
+      assert.ok(busiest <= 20, `${busiest} messages within a minute`);
       assert.equal(h.wecom.count45009(), 0);
     } finally {
       await h.close();

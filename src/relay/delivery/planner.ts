@@ -122,9 +122,11 @@ export function planQueue(input: PlanInput): Plan {
     return { ...plan, holdUntil: firstUnseen + input.lingerMs };
   }
   // A backlog that would not fit the remaining budget goes out as digests, one line per alert.
-  let detail = candidate(live, input.kind, budget.pressure);
+  // More messages than the budget takes are never needed: the oldest deliveries that make them do.
+  const enough = budget.available + 1;
+  let detail = candidate(live, input.kind, budget.pressure, enough);
   if (!budget.pressure && detail.messages.length > budget.available) {
-    detail = candidate(live, input.kind, true);
+    detail = candidate(live, input.kind, true, enough);
   }
   if (detail.messages.length === 0) {
     return plan;
@@ -215,14 +217,23 @@ export function planQueue(input: PlanInput): Plan {
   };
 }
 
-/** Each delivery's unsent parts, in the style it started in, or else in the one asked for. */
-function candidate(items: PlanItem[], kind: MessageKind, digest: boolean): Candidate {
-  const styles = items.map((item) => (item.partsSent > 0 ? item.digest : digest));
-  const { messages, parts } = renderDeliveryMessages(
-    items.map((item, i) => ({ group: item.group, ctx: item.context(styles[i]), partsSent: item.partsSent })),
-    kind
-  );
-  return { items, digest: styles, parts, messages };
+/**
+ * Each delivery's unsent parts, in the style it started in, or else in the one asked for, packed:
+ * for the oldest deliveries only, as many as make more than `enough` messages (packing is greedy
+ * and in order, so those messages are the same as for all of them), or all.
+ */
+function candidate(items: PlanItem[], kind: MessageKind, digest: boolean, enough: number): Candidate {
+  for (let count = Math.min(items.length, 32); ; count = Math.min(items.length, count * 2)) {
+    const prefix = items.slice(0, count);
+    const styles = prefix.map((item) => (item.partsSent > 0 ? item.digest : digest));
+    const { messages, parts } = renderDeliveryMessages(
+      prefix.map((item, i) => ({ group: item.group, ctx: item.context(styles[i]), partsSent: item.partsSent })),
+      kind
+    );
+    if (count === items.length || messages.length > enough) {
+      return { items: prefix, digest: styles, parts, messages };
+    }
+  }
 }
 
 function detailSends(detail: Candidate, messages: PackedMessage[], announced: Set<number>): PlannedSend[] {

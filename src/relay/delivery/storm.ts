@@ -9,6 +9,9 @@ import type { AlertGroup } from '../../core/alert';
 import { renderStormView, type MessageKind, type StormView } from '../../core/render';
 import type { PlanItem, StormMessage } from './planner';
 
+/** More alerts than one message can show an instance of each (4096 bytes, ~10 bytes per instance). */
+const MOST_CARRIED = 400;
+
 export function stormMessages(items: PlanItem[], kind: MessageKind, now: number, max: number): StormMessage[] {
   if (items.length === 0) {
     return [];
@@ -33,13 +36,14 @@ export function stormMessages(items: PlanItem[], kind: MessageKind, now: number,
   const messages: StormMessage[] = [];
   let waiting = items.map((_, index) => index);
   while (waiting.length > 0 && messages.length < max) {
-    let chosen = view(waiting);
-    if (!carriesAll(waiting, chosen)) {
-      const prefix = longestCarriedPrefix(waiting, (indexes) => {
+    const overview = view(waiting);
+    let chosen = overview;
+    if (!carriesAll(waiting, overview)) {
+      const prefix = longestCarriedPrefix(waiting.slice(0, MOST_CARRIED + 1), (indexes) => {
         const rendered = view(indexes);
         return carriesAll(indexes, rendered) ? rendered : undefined;
       });
-      if (prefix && prefix.carried.length * 2 > chosen.carried.length) {
+      if (prefix && prefix.carried.length > 2 * overview.carried.length) {
         chosen = prefix;
       }
     }

@@ -258,7 +258,7 @@ export class DeliveryWorker {
       const progress = outcome.ok ? steps : steps.map((step) => recorded.get(step.id)!);
       await storage.recordAttempt(this.attempt(destination, steps, planned.body, outcome), progress);
       if (outcome.ok) {
-        steps.forEach((step) => recorded.set(step.id, { ...step, done: step.done }));
+        steps.forEach((step) => recorded.set(step.id, step));
         for (const item of planned.announces.filter(needsCompanion)) {
           const { language, mentions } = item.context(false);
           companion.set(language, mergeMentions(companion.get(language), mentions));
