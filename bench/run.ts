@@ -2,104 +2,24 @@
  * `npm run bench`: figures, not assertions. Everything runs on this machine: the WeCom simulator
  * in this process, the relay as its own process, autocannon as the load generator.
  *
- *  1. ingest: requests/s, p99 and CPU per request against a bare Node HTTP server (bench/ingest.ts);
+ *  1. ingest: requests/s, p99 and CPU per request against a bare Node HTTP server (bench/ingest.ts),
+ *     and WAL bytes per webhook (bench/wal.ts);
  *  2. end-to-end latency from POST to the simulated WeCom, for alerts to idle robots;
  *  3. a storm of 150 distinct groups in 5 s to one robot: messages used against the lower bound,
- *     time until every alert is visible, 45009 count, and RSS at idle and under the storm.
+ *     time until every alert is visible, 45009 count, and RSS at idle and under the storm;
+ *  4. a partition storm and a flaky WeCom (delivery.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { renderDeliveryMessages } from '../src/core/render';
 import { normalizePayload } from '../src/core/normalize';
-import {
-  ADMIN_TOKEN,
-  INGEST_TOKEN,
-  SECRET_KEY,
-  fixture,
-  tempDir,
-  writeProvisioning,
-} from '../tests/support/relay-harness';
-import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
-import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
+import { contents, groupPayload, post, rssMiB, startRelayFor, waitFor } from './support';
+import { startWecomSimulator } from '../tests/support/wecom-simulator';
+import { benchFaults, benchNameStorm } from './delivery';
 import { benchIngest } from './ingest';
 import { benchWal } from './wal';
-
-const ENV = {
-  WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
-  WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
-  WECOM_RELAY_SECRET_KEY: SECRET_KEY,
-  WECOM_RELAY_LOG_LEVEL: 'info',
-};
-
-function groupPayload(name: string, index = 0) {
-  const payload = fixture('grafana-firing.json');
-  payload.groupKey = `{}:{alertname="${name}"}`;
-  payload.alerts = [
-    {
-      ...payload.alerts[0],
-      labels: { ...payload.alerts[0].labels, alertname: name, instance: `host-${index}:9100` },
-      fingerprint: `${name}-${index}`,
-    },
-  ];
-  return payload;
-}
-
-async function startRelayFor(wecom: WecomSimulator, rules: Array<{ uid: string; key: string }>): Promise<RelayProcess> {
-  const dataDir = tempDir('wecom-relay-bench-');
-  const provisioning = path.join(dataDir, 'provisioning');
-  for (const { key } of rules) {
-    wecom.addRobot(key);
-  }
-  writeProvisioning(provisioning, {
-    apiVersion: 1,
-    services: rules.map(({ uid, key }) => ({
-      uid: `svc-${uid}`,
-      name: `服务 ${uid}`,
-      robots: [{ groups: `群 ${uid}`, webhookUrl: wecom.robotUrl(key) }],
-    })),
-    rules: rules.map(({ uid }) => ({ uid, name: `规则 ${uid}`, services: [`svc-${uid}`] })),
-  });
-  return spawnRelay(['--data-dir', dataDir, '--provisioning', provisioning, '--wecom-api-base', wecom.baseUrl], ENV);
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      return false;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return true;
-}
-
-async function post(relay: RelayProcess, rule: string, body: unknown) {
-  const response = await fetch(`${relay.url}/hooks/grafana/${rule}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-    body: JSON.stringify(body),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-function contents(wecom: WecomSimulator, key: string): string[] {
-  return wecom
-    .robotMessages(key)
-    .map(
-      (message) =>
-        (message.body as { markdown?: { content: string }; text?: { content: string } }).markdown?.content ?? ''
-    );
 }
 
 async function benchEndToEnd() {
@@ -210,6 +130,34 @@ async function main() {
     );
     console.log(`  45009 answers ${storm.count45009}`);
     console.log(`  RSS idle ${fixed(storm.idleRss, 0)} MiB, peak under the storm ${fixed(storm.peakRss, 0)} MiB`);
+  }
+  await delivery(only);
+}
+
+async function delivery(only: string | undefined) {
+  const fixed = (value: number) => value.toFixed(1);
+  if (!only || only === 'partition') {
+    const storm = await benchNameStorm();
+    console.log(
+      `\npartition (${storm.groups} groups: 40 alertnames × 50 instances, name by name, to one robot; posted in ${fixed(storm.arrivalSeconds)} s):`
+    );
+    console.log(
+      `  all 40 alertnames visible: ${storm.namesSeconds === null ? `NO (${storm.names})` : `${fixed(storm.namesSeconds)} s after the first POST`}`
+    );
+    console.log(
+      `  all ${storm.groups} instances visible: ${storm.instancesSeconds === null ? `NO (${storm.instances})` : `${fixed(storm.instancesSeconds)} s after the first POST`}`
+    );
+    console.log(`  messages used by then ${storm.messages}; 45009 answers ${storm.count45009}`);
+  }
+  if (!only || only === 'faults') {
+    const faults = await benchFaults();
+    console.log(`\nflaky WeCom (30 % errcode -1, 10 % HTTP 502 on robot and app calls), ${faults.groups} groups:`);
+    for (const { name, reached } of faults.perDestination) {
+      console.log(`  ${name}: ${reached} of ${faults.groups} within ${faults.windowSeconds} s`);
+    }
+    console.log(
+      `  every group at every destination: ${faults.seconds === null ? 'NO' : `${fixed(faults.seconds)} s`}; WeCom refused ${faults.refused} calls`
+    );
   }
 }
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { egressIpFromErrmsg, errcodeAction, errcodeHint } from './errcodes';
+import { answerHint, answerHints, decide, egressIpFromErrmsg, type HintLanguage } from './errcodes';
+
+const errcodeAction = (errcode: number) => decide({ errcode, httpStatus: 200 }).action;
+const errcodeHint = (errcode: number, errmsg: string, language: HintLanguage) =>
+  answerHint({ errcode, httpStatus: 200, errmsg }, language);
 
 const TRUSTED_IP_ERRMSG =
   'not allow to access from your ip, hint: [1700000000_ab12], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020';
@@ -97,5 +101,51 @@ describe('errcodeHint', () => {
     assert.match(hint, /123456/);
     assert.match(hint, /something odd/);
     assert.match(errcodeHint(123456, '', 'zh-CN'), /错误码 123456/);
+  });
+});
+
+describe('the decision table', () => {
+  const errcode = (code: number) => ({ errcode: code, httpStatus: 200 });
+  const http = (status: number) => ({ errcode: null, httpStatus: status });
+  const network = { errcode: null, httpStatus: null };
+  const cases: Array<[string, { errcode: number | null; httpStatus: number | null }, ReturnType<typeof decide>]> = [
+    ['busy', errcode(-1), { action: 'retry', scope: 'destination', minWaitMs: 0 }],
+    ['robot minute used up', errcode(45009), { action: 'retry', scope: 'destination', minWaitMs: 60_000 }],
+    ['too many concurrent calls', errcode(45033), { action: 'retry', scope: 'destination', minWaitMs: 0 }],
+    ['token revoked', errcode(40014), { action: 'refresh-token', scope: 'destination', minWaitMs: 0 }],
+    ['token expired', errcode(42001), { action: 'refresh-token', scope: 'destination', minWaitMs: 0 }],
+    ['message too long', errcode(40058), { action: 'permanent', scope: 'message', minWaitMs: 0 }],
+    ['app message too long', errcode(45002), { action: 'permanent', scope: 'message', minWaitMs: 0 }],
+    ['empty content', errcode(44004), { action: 'permanent', scope: 'message', minWaitMs: 0 }],
+    ['unsupported message type', errcode(40008), { action: 'permanent', scope: 'message', minWaitMs: 0 }],
+    ['robot gone', errcode(93000), { action: 'permanent', scope: 'destination', minWaitMs: 0 }],
+    ['untrusted IP', errcode(60020), { action: 'permanent', scope: 'destination', minWaitMs: 0 }],
+    ['wrong secret', errcode(40001), { action: 'permanent', scope: 'destination', minWaitMs: 0 }],
+    ['no valid recipient', errcode(81013), { action: 'permanent', scope: 'destination', minWaitMs: 0 }],
+    ['unknown errcode', errcode(123456), { action: 'retry', scope: 'destination', minWaitMs: 0 }],
+    ['no answer', network, { action: 'retry', scope: 'destination', minWaitMs: 0 }],
+    ['HTTP 502', http(502), { action: 'retry', scope: 'destination', minWaitMs: 0 }],
+    ['HTTP 429', http(429), { action: 'retry', scope: 'destination', minWaitMs: 0 }],
+    ['HTTP 404: wrong API base', http(404), { action: 'permanent', scope: 'destination', minWaitMs: 0 }],
+    ['HTTP 200 without an errcode', http(200), { action: 'retry', scope: 'destination', minWaitMs: 0 }],
+  ];
+  for (const [what, answer, decision] of cases) {
+    it(`${what}: ${decision.action}, ${decision.scope}`, () => {
+      assert.deepEqual(decide(answer), decision);
+    });
+  }
+
+  it('every failure has a hint in both languages, network and HTTP failures included', () => {
+    for (const [what, answer] of cases) {
+      const hints = answerHints({ ...answer, errmsg: 'x', ok: false });
+      assert.ok(hints && hints['zh-CN'].length > 0 && hints.en.length > 0, what);
+      assert.notEqual(hints['zh-CN'], hints.en, what);
+    }
+    assert.match(answerHint({ ...network, errmsg: 'connect ECONNREFUSED' }, 'en'), /Could not reach/);
+    assert.match(answerHint({ ...http(502), errmsg: '' }, 'zh-CN'), /HTTP 502.*自动重试/);
+  });
+
+  it('a success has no hint', () => {
+    assert.equal(answerHints({ errcode: 0, httpStatus: 200, errmsg: 'ok', ok: true }), null);
   });
 });

@@ -3,6 +3,7 @@
  * operator pressing "Test" needs to know (ok, or WeCom's errcode, errmsg and what to do).
  */
 import type { AlertGroup } from '../core/alert';
+import { answerHints } from '../core/errcodes';
 import type { Language, ServiceConfig } from '../core/config';
 import { renderDeliveryMessages, SAMPLE_GROUPS } from '../core/render';
 import { budgetOf } from './delivery/budget';
@@ -11,6 +12,7 @@ import { sendTo } from './delivery/send';
 import { messageKindOf } from './delivery/worker';
 import type { Storage } from './storage/types';
 import type { SendOutcome, WecomClient } from './wecom/client';
+import { invalidRecipientsHint } from './wecom/recipients';
 
 export interface DestinationResult {
   destination: string;
@@ -84,7 +86,7 @@ export async function testService(
       ok: outcome.ok && invalidRecipients.length === 0,
       errcode: outcome.errcode,
       errmsg: outcome.errmsg,
-      hint: outcome.hint ?? null,
+      hint: invalidRecipients.length > 0 ? invalidRecipientsHint(invalidRecipients) : answerHints(outcome),
       invalidRecipients,
     });
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
+import { answerHints } from '../../src/core/errcodes';
 import type { AppBody, RobotBody } from '../../src/core/messages';
 import { WecomClient, type AppRecipients, type SendOutcome } from '../../src/relay/wecom/client';
 import { startWecomSimulator, type SimApp, type WecomSimulator } from '../support/wecom-simulator';
@@ -49,7 +50,8 @@ describe('robot webhook', () => {
       { ok: outcome.ok, errcode: outcome.errcode, action: outcome.action, httpStatus: outcome.httpStatus },
       { ok: true, errcode: 0, action: 'done', httpStatus: 200 }
     );
-    assert.equal(outcome.hint, undefined);
+    assert.equal(answerHints(outcome), null);
+    assert.equal(outcome.errmsg, 'ok', "WeCom's errmsg as it came");
     assert.deepEqual(
       wecom.robotMessages(ROBOT_KEY).map((m) => m.body),
       [ROBOT_MARKDOWN]
@@ -64,8 +66,8 @@ describe('robot webhook', () => {
     assert.equal(outcome.errcode, 40058);
     assert.equal(outcome.action, 'permanent');
     assert.match(outcome.errmsg, /markdown\.content exceed max length 4096/);
-    assert.match(outcome.hint?.en ?? '', /too long/);
-    assert.match(outcome.hint?.['zh-CN'] ?? '', /4096 字节/);
+    assert.match(answerHints(outcome)?.en ?? '', /too long/);
+    assert.match(answerHints(outcome)?.['zh-CN'] ?? '', /4096 字节/);
     assert.equal(wecom.robotMessages(ROBOT_KEY).length, 0);
   });
 
@@ -73,7 +75,7 @@ describe('robot webhook', () => {
     const outcome = await client.sendRobot('removed-robot-key', ROBOT_MARKDOWN);
     assert.equal(outcome.errcode, 93000);
     assert.equal(outcome.action, 'permanent');
-    assert.match(outcome.hint?.['zh-CN'] ?? '', /重新添加机器人/);
+    assert.match(answerHints(outcome)?.['zh-CN'] ?? '', /重新添加机器人/);
   });
 
   it('45009 after 20 messages a minute is retried, and the 21st is not delivered', async () => {
@@ -120,7 +122,7 @@ describe('robot webhook', () => {
     const misconfigured = new WecomClient({ apiBase: `${wecom.baseUrl}/wrong-prefix/` });
     const outcome = await misconfigured.sendRobot(ROBOT_KEY, ROBOT_MARKDOWN);
     assert.deepEqual([outcome.errcode, outcome.httpStatus, outcome.action], [null, 404, 'permanent']);
-    assert.match(outcome.hint?.en ?? '', /API base URL/);
+    assert.match(answerHints(outcome)?.en ?? '', /API base URL/);
   });
 });
 
@@ -189,7 +191,7 @@ describe('app message tokens', () => {
     );
     for (const outcome of outcomes) {
       assert.deepEqual([outcome.errcode, outcome.action, outcome.ok], [40001, 'permanent', false]);
-      assert.match(outcome.hint?.en ?? '', /Secret/);
+      assert.match(answerHints(outcome)?.en ?? '', /Secret/);
     }
     assert.ok(wecom.tokenCalls() <= 1);
     await client.sendApp(wrong, users('alice'), MARKDOWN);
@@ -228,7 +230,7 @@ describe('app message tokens', () => {
     wecom.addApp(OTHER_AGENT);
     const outcome = await client.sendApp({ ...APP, agentId: OTHER_AGENT.agentId }, users('alice'), MARKDOWN);
     assert.deepEqual([outcome.errcode, outcome.action], [301002, 'permanent']);
-    assert.match(outcome.hint?.en ?? '', /different apps/);
+    assert.match(answerHints(outcome)?.en ?? '', /different apps/);
   });
 });
 
@@ -279,7 +281,7 @@ describe('app message recipients', () => {
     const outcome = await client.sendApp(APP, users('ghost1', 'ghost2'), MARKDOWN);
     assert.deepEqual([outcome.ok, outcome.errcode, outcome.action], [false, 81013, 'permanent']);
     assert.deepEqual(outcome.invalidRecipients, ['ghost1', 'ghost2']);
-    assert.match(outcome.hint?.['zh-CN'] ?? '', /可见范围/);
+    assert.match(answerHints(outcome)?.['zh-CN'] ?? '', /可见范围/);
   });
 
   it('81013 in one batch does not stop the other batches', async () => {
@@ -303,8 +305,8 @@ describe('app message recipients', () => {
     wecom.setTrustedIp({});
     const outcome = await client.sendApp(APP, users('alice'), MARKDOWN);
     assert.deepEqual([outcome.errcode, outcome.action], [60020, 'permanent']);
-    assert.match(outcome.hint?.['zh-CN'] ?? '', /203\.0\.113\.7.*企业可信IP/);
-    assert.match(outcome.hint?.en ?? '', /203\.0\.113\.7/);
+    assert.match(answerHints(outcome)?.['zh-CN'] ?? '', /203\.0\.113\.7.*企业可信IP/);
+    assert.match(answerHints(outcome)?.en ?? '', /203\.0\.113\.7/);
   });
 
   it('60020 from gettoken is remembered like a wrong secret', async () => {
@@ -313,7 +315,7 @@ describe('app message recipients', () => {
     const first = await client.sendApp(APP, users('alice'), MARKDOWN);
     await client.sendApp(APP, users('alice'), MARKDOWN);
     assert.equal(first.errcode, 60020);
-    assert.match(first.hint?.en ?? '', /198\.51\.100\.9/);
+    assert.match(answerHints(first)?.en ?? '', /198\.51\.100\.9/);
     assert.equal(wecom.tokenCalls(), 1);
   });
 });

@@ -42,7 +42,15 @@ export type Fault =
   | { path: SimPath; times?: number; kind: 'http500' | 'busy' | 'rate' | 'concurrency' | 'reset' }
   /** Waits, then answers normally (so a client that timed out may still have delivered). */
   | { path: SimPath; times?: number; kind: 'delay'; delayMs: number }
-  | { path: SimPath; times?: number; kind: 'errcode'; errcode: number; errmsg?: string };
+  | { path: SimPath; times?: number; kind: 'errcode'; errcode: number; errmsg?: string }
+  /** An HTTP error page (e.g. 502 from a gateway), no errcode. */
+  | { path: SimPath; times?: number; kind: 'http'; status: number };
+
+/** A fault served at random: each request gets it with probability `share`. */
+export interface FlakyFault {
+  share: number;
+  fault: Exclude<Fault, { kind: 'delay' }>;
+}
 
 export interface SimApp {
   corpId: string;
@@ -109,6 +117,11 @@ export interface WecomSimulator {
   /** Registers an app, replacing one with the same corpId and agentId. */
   addApp(app: SimApp): void;
   inject(fault: Fault): void;
+  /**
+   * From now on (until reset), each request on `path` without an injected fault gets one of
+   * these at random, with its share of probability (shares add up to at most 1).
+   */
+  flaky(path: SimPath, faults: FlakyFault[], random?: () => number): void;
   /** WeCom may revoke tokens early: every issued token now gets 40014. */
   invalidateAllTokens(): void;
   /** Every issued token now gets 42001, as if its lifetime had passed. */
@@ -194,6 +207,7 @@ class Simulator implements WecomSimulator {
   private readonly apps: SimApp[] = [];
   private trustedIp: TrustedIpMode | undefined;
   private faults: Array<{ fault: Fault; remaining: number }> = [];
+  private flakiness = new Map<SimPath, { faults: FlakyFault[]; random: () => number }>();
   private tokens = new Map<string, IssuedToken>();
   private robotLog = new Map<string, RobotMessage[]>();
   private robotWindows = new Map<string, number[]>();
@@ -244,6 +258,10 @@ class Simulator implements WecomSimulator {
     this.faults.push({ fault, remaining: fault.times ?? 1 });
   }
 
+  flaky(path: SimPath, faults: FlakyFault[], random: () => number = Math.random): void {
+    this.flakiness.set(path, { faults, random });
+  }
+
   invalidateAllTokens(): void {
     this.tokens.forEach((token) => (token.revoked = true));
   }
@@ -287,6 +305,7 @@ class Simulator implements WecomSimulator {
   reset(): void {
     this.trustedIp = this.options.trustedIp;
     this.faults = [];
+    this.flakiness = new Map();
     this.tokens = new Map();
     this.robotLog = new Map();
     this.robotWindows = new Map();
@@ -360,7 +379,7 @@ class Simulator implements WecomSimulator {
   private takeFault(path: SimPath): Fault | undefined {
     const entry = this.faults.find((f) => f.fault.path === path);
     if (!entry) {
-      return undefined;
+      return this.flakyFault(path);
     }
     entry.remaining -= 1;
     if (entry.remaining <= 0) {
@@ -369,14 +388,31 @@ class Simulator implements WecomSimulator {
     return entry.fault;
   }
 
+  private flakyFault(path: SimPath): Fault | undefined {
+    const flaky = this.flakiness.get(path);
+    if (!flaky) {
+      return undefined;
+    }
+    let roll = flaky.random();
+    for (const { share, fault } of flaky.faults) {
+      if (roll < share) {
+        return fault;
+      }
+      roll -= share;
+    }
+    return undefined;
+  }
+
   private faultReply(path: SimPath, fault: Exclude<Fault, { kind: 'delay' }>, ip: string): Reply {
     const at = this.now();
-    if (fault.kind === 'reset' || fault.kind === 'http500') {
-      const errmsg = fault.kind === 'reset' ? 'connection reset' : 'HTTP 500';
-      this.rejections.push({ at, path, errcode: null, errmsg, injected: true });
-      return fault.kind === 'reset'
-        ? 'reset'
-        : { status: 500, text: '<html><body>500 Internal Server Error</body></html>' };
+    if (fault.kind === 'reset') {
+      this.rejections.push({ at, path, errcode: null, errmsg: 'connection reset', injected: true });
+      return 'reset';
+    }
+    if (fault.kind === 'http500' || fault.kind === 'http') {
+      const status = fault.kind === 'http' ? fault.status : 500;
+      this.rejections.push({ at, path, errcode: null, errmsg: `HTTP ${status}`, injected: true });
+      return { status, text: `<html><body>${status} error</body></html>` };
     }
     const [errcode, text] =
       fault.kind === 'errcode' ? [fault.errcode, fault.errmsg ?? 'injected error'] : FAULT_ERRCODES[fault.kind];

@@ -1,11 +1,16 @@
-const BASE_MS = 1_000;
-const MAX_MS = 5 * 60_000;
-/** WeCom blocks a throttled robot or app for the rest of its minute. */
-const RATE_LIMITED_MS = 60_000;
+/**
+ * The wait before a destination's next try, as Alertmanager's notifier spaces its retries: from
+ * half a second, ×1.5 per failure, ±50 % jitter so that queues do not retry in lockstep, never
+ * more than a minute between tries — alerts are worth trying often.
+ */
+const INITIAL_MS = 500;
+const MULTIPLIER = 1.5;
+const JITTER = 0.5;
+export const MAX_BACKOFF_MS = 60_000;
 
-/** Exponential backoff with jitter (50–100 % of the step), so that queues do not retry in lockstep. */
-export function backoffMs(failures: number, errcode: number | null, random: () => number = Math.random): number {
-  const step = Math.min(MAX_MS, BASE_MS * 2 ** Math.min(failures, 20));
-  const jittered = step * (0.5 + random() / 2);
-  return errcode === 45009 ? Math.max(RATE_LIMITED_MS, jittered) : jittered;
+/** `failures`: consecutive failed tries, this one included (1 after the first failure). */
+export function backoffMs(failures: number, random: () => number): number {
+  const step = INITIAL_MS * MULTIPLIER ** Math.max(0, Math.min(failures - 1, 30));
+  const jittered = step * (1 - JITTER + 2 * JITTER * random());
+  return Math.min(MAX_BACKOFF_MS, jittered);
 }

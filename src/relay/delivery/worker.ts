@@ -1,31 +1,24 @@
 /**
  * Sends what the outbox holds, one destination queue at a time, oldest first. Each pass over a
- * queue renders its pending deliveries, packs them into as few messages as the byte limit allows
- * (a digest when a backlog has built up), sends as many as the rate budget permits, and records
- * each send before the next one. A retryable failure stops the queue until its backoff ends, so
- * nothing overtakes what came before it.
+ * queue claims its pending deliveries, asks the planner (planner.ts) what to send now, sends that,
+ * and records each send before the next one. A retryable failure — or an error of its own, such
+ * as storage that cannot be read — stops the queue until its backoff ends, so nothing overtakes
+ * what came before it.
  */
-import {
-  companionText,
-  packMessages,
-  renderGroupParts,
-  ruleRenderContext,
-  type MessageKind,
-  type PackItem,
-  type PackedMessage,
-  type RenderedPart,
-} from '../../core/render';
+import { companionText, ruleRenderContext, type MessageKind } from '../../core/render';
 import type { Mentions, RuleConfig } from '../../core/config';
 import type { Catalog } from '../config/catalog';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { Delivery, DeliveryProgress, Storage } from '../storage/types';
+import type { AttemptRecord, Delivery, DeliveryProgress, Storage } from '../storage/types';
 import type { SendOutcome, WecomClient } from '../wecom/client';
 import type { AppBody, RobotBody } from '../../core/messages';
 import { backoffMs } from './backoff';
 import { budgetOf } from './budget';
 import { sendTo } from './send';
 import { destinationsOf, type ResolvedDestination } from './destinations';
+import { afterFailure, needsCompanion, planQueue, type PlanItem } from './planner';
+import { stormMessages } from './storm';
 
 export interface WorkerOptions {
   storage: Storage;
@@ -39,6 +32,9 @@ export interface WorkerOptions {
   workerId: string;
   /** Queues worked on at once. */
   concurrency?: number;
+  clock?: () => number;
+  /** For the backoff's jitter. */
+  random?: () => number;
 }
 
 const LEASE_MS = 120_000;
@@ -46,34 +42,28 @@ const CLAIM_LIMIT = 500;
 const IDLE_POLL_MS = 1_000;
 const MIN_TICK_MS = 20;
 
-/** Errors about the content of one message; any other permanent error is about the destination itself. */
-const CONTENT_ERRCODES = new Set([40058, 45002, 44004, 82004, 93017, 93018, 40008]);
-
 interface Hold {
   /** Persisted: backoff after a failure, or until the rate budget frees up. */
   retryAt: number | null;
   failed: boolean;
   /** In memory: new work for the queue ends it early. */
   lingerUntil?: number;
-}
-
-interface Queued {
-  delivery: Delivery;
-  rule: RuleConfig;
-}
-
-interface QueueItem {
-  delivery: Delivery;
-  parts: RenderedPart[];
-  digest: boolean;
-  mentions: Mentions;
-  language: 'zh-CN' | 'en';
+  /** In memory: the queue gathers a batch until then, new work or not. */
+  holdUntil?: number;
 }
 
 export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Queues holding their last message back until then, in the hope of filling it. */
   private readonly lingering = new Map<string, number>();
+  /** Queues gathering what arrives into one batch (a storm view) until then. */
+  private readonly gathering = new Map<string, number>();
+  /**
+   * Queues whose last pass failed with an error of the relay's own (storage that cannot be read
+   * or written): held back like a failed send, their consecutive errors counted.
+   */
+  private readonly erring = new Map<string, { errors: number; until: number }>();
+  private outboxErrors = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private lastTickAt = 0;
@@ -149,23 +139,41 @@ export class DeliveryWorker {
     this.lastTickAt = Date.now();
     let nextAt = Date.now() + IDLE_POLL_MS;
     try {
-      const now = Date.now();
+      const now = this.now;
       const due = await this.options.storage.dueDestinations(now);
+      this.outboxErrors = 0;
       for (const { destination, dueAt } of due) {
         if (this.inFlight.has(destination)) {
           continue;
         }
-        const until = Math.max(dueAt, this.lingering.get(destination) ?? 0);
+        const until = Math.max(
+          dueAt,
+          this.lingering.get(destination) ?? 0,
+          this.gathering.get(destination) ?? 0,
+          this.erring.get(destination)?.until ?? 0
+        );
         if (until > now) {
           nextAt = Math.min(nextAt, until);
           continue;
         }
         this.lingering.delete(destination);
+        this.gathering.delete(destination);
         if (this.stopped || this.inFlight.size >= (this.options.concurrency ?? 8)) {
           break;
         }
         const work = this.process(destination)
-          .catch((error) => this.options.logger.error({ err: error, destination }, 'delivery pass failed'))
+          .then(
+            () => void this.erring.delete(destination),
+            (error) => {
+              const errors = (this.erring.get(destination)?.errors ?? 0) + 1;
+              const waitMs = backoffMs(errors, this.random);
+              this.erring.set(destination, { errors, until: Date.now() + waitMs });
+              this.options.logger.error(
+                { err: error, destination, retryInMs: Math.round(waitMs) },
+                'delivery pass failed'
+              );
+            }
+          )
           .finally(() => {
             this.inFlight.delete(destination);
             this.wake();
@@ -173,6 +181,8 @@ export class DeliveryWorker {
         this.inFlight.set(destination, work);
       }
     } catch (error) {
+      this.outboxErrors++;
+      nextAt = Date.now() + Math.max(IDLE_POLL_MS, backoffMs(this.outboxErrors, this.random));
       this.options.logger.error({ err: error }, 'cannot read the outbox; will try again');
     }
     if (!this.stopped && !this.tickAgain && (this.timer === undefined || this.timerAt > nextAt)) {
@@ -180,131 +190,113 @@ export class DeliveryWorker {
     }
   }
 
+  private get now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+
   private async process(destination: string): Promise<void> {
     const { storage, workerId } = this.options;
-    const now = Date.now();
-    const claimed = await storage.claimDestination(destination, workerId, LEASE_MS, CLAIM_LIMIT, now);
+    const claimed = await storage.claimDestination(destination, workerId, LEASE_MS, CLAIM_LIMIT, this.now);
     if (claimed.length === 0) {
       return;
     }
-    let hold: Hold = { retryAt: null, failed: false };
+    let hold: Hold;
     try {
-      hold = await this.sendQueue(destination, claimed, now);
-    } finally {
+      hold = await this.sendQueue(destination, claimed);
+    } catch (error) {
+      const failures = (await storage.destinationFailures(destination).catch(() => 0)) + 1;
+      hold = { retryAt: this.now + backoffMs(failures, this.random), failed: true };
       await storage.releaseDestination(destination, workerId, hold);
+      throw error;
     }
+    await storage.releaseDestination(destination, workerId, hold);
     if (hold.lingerUntil !== undefined) {
       this.lingering.set(destination, hold.lingerUntil);
     }
+    if (hold.holdUntil !== undefined) {
+      this.gathering.set(destination, hold.holdUntil);
+    }
   }
 
-  private async sendQueue(destination: string, claimed: Delivery[], now: number): Promise<Hold> {
+  private get random(): () => number {
+    return this.options.random ?? Math.random;
+  }
+
+  private async sendQueue(destination: string, claimed: Delivery[]): Promise<Hold> {
     const { storage, metrics } = this.options;
-    const live = await this.dropExpired(claimed, now);
-    const { target, queue } = await this.resolve(destination, live);
-    if (!target || queue.length === 0) {
+    const { target, items } = await this.resolve(destination, claimed);
+    if (!target) {
       return { retryAt: null, failed: false };
     }
-    const kind = messageKindOf(target);
-    const budget = await budgetOf(storage, target, now);
-    if (budget.available === 0) {
+    const now = this.now;
+    const plan = planQueue({
+      items,
+      kind: messageKindOf(target),
+      budget: await budgetOf(storage, target, now),
+      now,
+      maxAgeMs: this.options.maxAgeMs,
+      lingerMs: this.options.lingerMs,
+      companions: target.kind === 'robot',
+      storm: stormMessages,
+    });
+    await this.expire(plan.expired, claimed);
+    if (plan.rateLimited) {
       metrics.rateLimitWaits.inc({ kind: target.kind });
-      return { retryAt: budget.freeAt, failed: false };
     }
-    // A backlog that would not fit the remaining budget goes out as digests, one line per alert.
-    let items = this.render(queue, kind, budget.pressure);
-    let messages = pack(items, kind);
-    if (!budget.pressure && messages.length > budget.available) {
-      items = this.render(queue, kind, true);
-      messages = pack(items, kind);
-    }
-    if (messages.length === 0) {
-      return { retryAt: null, failed: false };
-    }
-
-    let retryAt: number | null = null;
-    let lingerUntil: number | undefined;
-    let sendable = messages;
-    const last = messages[messages.length - 1];
-    if (budget.recentlyActive && !last.full) {
-      // Nagle: a busy queue keeps its last, not-yet-full message a moment so later groups fill it.
-      const oldest = Math.min(...last.covers.map((cover) => items[cover.item].delivery.createdAt));
-      if (now - oldest < this.options.lingerMs) {
-        sendable = messages.slice(0, -1);
-        lingerUntil = oldest + this.options.lingerMs;
-      }
-    }
-    // Keep one message of the budget for the @all/@mobile companion, when one will be needed.
-    const companionSlot =
-      target.kind === 'robot' &&
-      budget.available > 1 &&
-      sendable.some((message) => message.covers.some((cover) => needsCompanion(items[cover.item])))
-        ? 1
-        : 0;
-    if (sendable.length > budget.available - companionSlot) {
-      metrics.rateLimitWaits.inc({ kind: target.kind });
-      sendable = sendable.slice(0, budget.available - companionSlot);
-      retryAt = budget.freeAt;
-    }
-
-    const sentParts = new Map<number, number>();
     const companion = new Map<string, Mentions>();
-    for (const message of sendable) {
-      const outcome = await this.send(target, message.body);
-      const covered = [...new Set(message.covers.map((cover) => cover.item))];
-      const coveredIds = covered.map((index) => items[index].delivery.id);
-      if (outcome.ok) {
-        for (const cover of message.covers) {
-          sentParts.set(cover.item, (sentParts.get(cover.item) ?? 0) + 1);
-        }
-        await storage.recordAttempt(
-          this.attempt(destination, coveredIds, outcome, message),
-          this.progress(items, covered, sentParts)
-        );
-        for (const index of covered) {
-          const item = items[index];
-          if (needsCompanion(item)) {
-            companion.set(item.language, mergeMentions(companion.get(item.language), item.mentions));
-          }
-          if (sentParts.get(index) === item.parts.length) {
-            metrics.deliveries.inc({ kind: target.kind, outcome: 'sent' });
-          }
-        }
+    // Each delivery as recorded so far: a failed send leaves it so; a failed delivery is not advanced.
+    const recorded = new Map(
+      claimed.map((d) => [d.id, { id: d.id, partsSent: d.partsSent, done: false, digest: d.digest }])
+    );
+    const failed = new Set<number>();
+    for (const planned of plan.sends) {
+      const steps = planned.progress.filter((step) => !failed.has(step.id));
+      if (steps.length === 0) {
         continue;
       }
-      await storage.recordAttempt(
-        this.attempt(destination, coveredIds, outcome, message),
-        this.progress(items, covered, sentParts)
-      );
-      if (outcome.action === 'retry') {
-        const failures = await storage.destinationFailures(destination);
-        return { retryAt: Date.now() + backoffMs(failures, outcome.errcode), failed: true };
+      const outcome = await this.send(target, planned.body);
+      const progress = outcome.ok ? steps : steps.map((step) => recorded.get(step.id)!);
+      await storage.recordAttempt(this.attempt(destination, steps, planned.body, outcome), progress);
+      if (outcome.ok) {
+        steps.forEach((step) => recorded.set(step.id, step));
+        for (const item of planned.announces.filter(needsCompanion)) {
+          const { language, mentions } = item.context(false);
+          companion.set(language, mergeMentions(companion.get(language), mentions));
+        }
+        metrics.deliveries.inc({ kind: target.kind, outcome: 'sent' }, planned.completes.length);
+        continue;
       }
-      const destinationWide = outcome.errcode === null || !CONTENT_ERRCODES.has(outcome.errcode);
-      const failedIds = destinationWide ? items.map((item) => item.delivery.id) : coveredIds;
-      await this.fail(target.kind, failedIds, outcome.errcode, describe(outcome));
-      if (destinationWide) {
+      const next = afterFailure(
+        { ...outcome, action: outcome.action === 'retry' ? 'retry' : 'permanent' },
+        (await storage.destinationFailures(destination)) + 1,
+        this.now,
+        this.random
+      );
+      if ('retryAt' in next) {
+        return { retryAt: next.retryAt, failed: true };
+      }
+      const failedIds =
+        next.fail === 'destination'
+          ? items.filter((item) => !plan.expired.includes(item)).map((item) => item.id)
+          : steps.map((step) => step.id);
+      failedIds.forEach((id) => failed.add(id));
+      await this.fail(target.kind, failedIds, outcome.errcode, outcome.errmsg);
+      if (next.fail === 'destination') {
         return { retryAt: null, failed: false };
       }
     }
-    await this.sendCompanions(
-      target,
-      companion,
-      sendable.length < budget.available ? budget.available - sendable.length : 0
-    );
-    return { retryAt, failed: false, lingerUntil };
+    await this.sendCompanions(target, companion, plan.spare);
+    return { retryAt: plan.retryAt, failed: false, lingerUntil: plan.lingerUntil, holdUntil: plan.holdUntil };
   }
 
   /**
    * Deliveries not sent within the max age end as failed instead of being sent late forever. Age
    * counts from when a delivery could first be sent: after its quiet hours, or its retry by hand.
    */
-  private async dropExpired(claimed: Delivery[], now: number): Promise<Delivery[]> {
-    const expired = claimed.filter(
-      (delivery) => now - Math.max(delivery.createdAt, delivery.notBefore) > this.options.maxAgeMs
-    );
+  private async expire(expired: PlanItem[], claimed: Delivery[]): Promise<void> {
     const minutes = Math.round(this.options.maxAgeMs / 60_000);
-    for (const delivery of expired) {
+    for (const item of expired) {
+      const delivery = claimed.find((candidate) => candidate.id === item.id)!;
       await this.options.storage.failDeliveries(
         [delivery.id],
         delivery.lastErrcode,
@@ -312,21 +304,27 @@ export class DeliveryWorker {
       );
       this.options.metrics.deliveries.inc({ kind: delivery.kind, outcome: 'expired' });
     }
-    return claimed.filter((delivery) => !expired.includes(delivery));
   }
 
-  /** Resolves each delivery against the current config; those whose rule or service is gone fail. */
+  /**
+   * Resolves each delivery against the current config, once per service; those whose rule or
+   * service is gone fail.
+   */
   private async resolve(
     destination: string,
     deliveries: Delivery[]
-  ): Promise<{ target?: ResolvedDestination; queue: Queued[] }> {
+  ): Promise<{ target?: ResolvedDestination; items: PlanItem[] }> {
     const { catalog, apiBase } = this.options;
-    const queue: Queued[] = [];
+    const byService = new Map<string, ResolvedDestination | undefined>();
+    const items: PlanItem[] = [];
     let target: ResolvedDestination | undefined;
     for (const delivery of deliveries) {
       const rule = catalog.rules.get(delivery.ruleUid)?.config;
       const service = catalog.services.get(delivery.serviceUid)?.config;
-      const resolved = service && destinationsOf(service, apiBase).get(destination);
+      if (service && !byService.has(delivery.serviceUid)) {
+        byService.set(delivery.serviceUid, destinationsOf(service, apiBase).get(destination));
+      }
+      const resolved = byService.get(delivery.serviceUid);
       if (!rule || !resolved) {
         const missing = !rule
           ? `rule ${delivery.ruleUid}`
@@ -337,29 +335,9 @@ export class DeliveryWorker {
         continue;
       }
       target ??= resolved;
-      queue.push({ delivery, rule });
+      items.push(planItem(delivery, rule));
     }
-    return { target, queue };
-  }
-
-  /** The unsent parts of each delivery, in the given style unless the delivery started in another. */
-  private render(queue: Queued[], kind: MessageKind, digest: boolean): QueueItem[] {
-    return queue
-      .map(({ delivery, rule }) => {
-        const parts = renderGroupParts(
-          delivery.group,
-          ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest: styleOf(delivery, digest) }),
-          kind
-        );
-        return {
-          delivery,
-          parts: parts.slice(delivery.partsSent),
-          digest: styleOf(delivery, digest),
-          mentions: rule.mentions,
-          language: rule.language,
-        };
-      })
-      .filter((item) => item.parts.length > 0);
+    return { target, items };
   }
 
   private async send(target: ResolvedDestination, body: RobotBody | AppBody): Promise<SendOutcome> {
@@ -392,7 +370,7 @@ export class DeliveryWorker {
       }
       if (available <= 0) {
         this.options.logger.warn(
-          { destination: robotLabel(target) },
+          { destination: target.groups },
           'robot budget used up: @all/@mobile reminder not sent'
         );
         return;
@@ -402,30 +380,23 @@ export class DeliveryWorker {
     }
   }
 
-  private progress(items: QueueItem[], covered: number[], sentParts: Map<number, number>): DeliveryProgress[] {
-    return covered.map((index) => {
-      const item = items[index];
-      const sent = sentParts.get(index) ?? 0;
-      return {
-        id: item.delivery.id,
-        partsSent: item.delivery.partsSent + sent,
-        done: sent === item.parts.length,
-        digest: item.digest,
-      };
-    });
-  }
-
-  private attempt(destination: string, deliveryIds: number[], outcome: SendOutcome, message: PackedMessage) {
+  /** WeCom's answer as it came (redacted); hints are added when it is shown. */
+  private attempt(
+    destination: string,
+    steps: DeliveryProgress[],
+    message: RobotBody | AppBody,
+    outcome: SendOutcome
+  ): AttemptRecord {
     return {
-      deliveryIds,
+      deliveryIds: steps.map((step) => step.id),
       destination,
-      at: Date.now(),
+      at: this.now,
       ok: outcome.ok,
       errcode: outcome.errcode,
-      errmsg: outcome.ok ? outcome.errmsg : describe(outcome),
+      errmsg: outcome.errmsg,
       httpStatus: outcome.httpStatus,
       durationMs: outcome.durationMs,
-      message: message.body,
+      message,
       invalidRecipients: outcome.invalidRecipients,
     };
   }
@@ -441,26 +412,18 @@ export function messageKindOf(target: ResolvedDestination): MessageKind {
   return target.kind === 'robot' ? 'robot-markdown' : (`app-${target.app.msgType}` as MessageKind);
 }
 
-/** Robots can @all or @mobile only in a text message sent after the markdown. */
-function needsCompanion(item: QueueItem): boolean {
-  return item.delivery.group.status === 'firing' && (item.mentions.all || item.mentions.mobiles.length > 0);
-}
-
-/** A delivery partly sent keeps the style it started in, so its remaining parts follow on. */
-function styleOf(delivery: Delivery, digest: boolean): boolean {
-  return delivery.partsSent === 0 ? digest : delivery.digest;
-}
-
-function pack(items: QueueItem[], kind: MessageKind): PackedMessage[] {
-  return packMessages(
-    items.map((item): PackItem => ({
-      parts: item.parts,
-      mentions: item.mentions,
-      firing: item.delivery.group.status === 'firing',
-      language: item.language,
-    })),
-    kind
-  );
+/** A delivery as the planner sees it: its parts render from its rule, as of when it was created. */
+function planItem(delivery: Delivery, rule: RuleConfig): PlanItem {
+  return {
+    id: delivery.id,
+    group: delivery.group,
+    createdAt: delivery.createdAt,
+    readyAt: Math.max(delivery.createdAt, delivery.notBefore),
+    partsSent: delivery.partsSent,
+    digest: delivery.digest,
+    summarized: delivery.summarized,
+    context: (digest) => ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest }),
+  };
 }
 
 function mergeMentions(a: Mentions | undefined, b: Mentions): Mentions {
@@ -469,13 +432,4 @@ function mergeMentions(a: Mentions | undefined, b: Mentions): Mentions {
     mobiles: [...new Set([...(a?.mobiles ?? []), ...b.mobiles])],
     all: (a?.all ?? false) || b.all,
   };
-}
-
-function describe(outcome: SendOutcome): string {
-  const hint = outcome.hint ? ` — ${outcome.hint['zh-CN']} / ${outcome.hint.en}` : '';
-  return `${outcome.errmsg}${hint}`;
-}
-
-function robotLabel(target: ResolvedDestination): string {
-  return target.kind === 'robot' ? target.groups : '';
 }

@@ -172,6 +172,11 @@ DROP TABLE destinations;
 ALTER TABLE destinations_new RENAME TO destinations;
 `,
   },
+  {
+    id: 3,
+    description: 'deliveries remember whether a storm view has already shown their alerts',
+    sqlite: `ALTER TABLE deliveries ADD COLUMN summarized INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].id;

@@ -60,6 +60,7 @@ interface DeliveryRow {
   last_error: string | null;
   reason: DeliveryReason | null;
   invalid_recipients: string | null;
+  summarized: number;
 }
 
 function recipientList(json: string | null): string[] {
@@ -87,6 +88,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     lastError: row.last_error,
     reason: row.reason,
     invalidRecipients: recipientList(row.invalid_recipients),
+    summarized: row.summarized === 1,
   };
 }
 
@@ -249,13 +251,16 @@ export class SqliteStorage implements Storage {
       INSERT INTO destinations (destination, claimed_by, claimed_until) VALUES (@destination, @worker, @until)
       ON CONFLICT (destination) DO UPDATE SET claimed_by = @worker, claimed_until = @until
       WHERE destinations.claimed_until <= @now OR destinations.claimed_by = @worker`);
+    const due = `SELECT id FROM deliveries WHERE destination = @destination AND status = 'pending' AND not_before <= @now`;
     const pending = this.statement(
-      `${DELIVERY_ROWS} WHERE d.destination = ? AND d.status = 'pending' AND d.not_before <= ? ORDER BY d.id LIMIT ?`
+      `${DELIVERY_ROWS} WHERE d.id IN (${due} ORDER BY id LIMIT @limit)
+         OR d.id IN (${due} AND summarized = 0 ORDER BY id LIMIT @limit)
+       ORDER BY d.id`
     );
     return this.write(() =>
       this.db.transaction(() => {
         const claimed = claim.run({ destination, worker, until: now + leaseMs, now }).changes > 0;
-        return claimed ? (pending.all(destination, now, limit) as DeliveryRow[]).map(toDelivery) : [];
+        return claimed ? (pending.all({ destination, now, limit }) as DeliveryRow[]).map(toDelivery) : [];
       })()
     );
   }
@@ -295,6 +300,7 @@ export class SqliteStorage implements Storage {
       VALUES (@deliveryId, @destination, @at, @ok, @errcode, @errmsg, @httpStatus, @durationMs, @message, @invalid)`);
     const advance = this.statement(`
       UPDATE deliveries SET parts_sent = @partsSent, digest = @digest, attempts = attempts + 1,
+        summarized = CASE WHEN @summarized THEN 1 ELSE summarized END,
         status = CASE WHEN @done THEN 'sent' ELSE status END,
         sent_at = CASE WHEN @done THEN @at ELSE sent_at END,
         last_errcode = @errcode, last_error = @error,
@@ -312,6 +318,7 @@ export class SqliteStorage implements Storage {
             ...step,
             done: step.done ? 1 : 0,
             digest: step.digest ? 1 : 0,
+            summarized: step.summarized ? 1 : 0,
             at: attempt.at,
             errcode: attempt.ok ? null : attempt.errcode,
             error: attempt.ok ? null : attempt.errmsg,
@@ -439,7 +446,7 @@ export class SqliteStorage implements Storage {
             return;
           }
           this.statement(
-            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
+            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, summarized = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
           ).run(now, id);
           this.statement('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?').run(
             row.destination

@@ -79,6 +79,8 @@ export interface Delivery extends NewDelivery {
   reason: DeliveryReason | null;
   /** App recipients WeCom did not deliver to in the last attempt that named any (see AttemptRecord). */
   invalidRecipients: string[];
+  /** A storm view has shown every alert of it; its detail follows as the rate budget frees. */
+  summarized: boolean;
 }
 
 export interface AttemptRecord {
@@ -152,8 +154,10 @@ export interface Storage {
   /** Destinations with pending work, with the time each becomes due. */
   dueDestinations(now: number): Promise<DueDestination[]>;
   /**
-   * Claims the pending deliveries of one destination (oldest first, at most `limit`) for `leaseMs`.
-   * Returns [] when another worker holds the destination.
+   * Claims the pending deliveries of one destination for `leaseMs`, oldest first: the oldest
+   * `limit`, and the oldest `limit` no storm view has shown yet (so that a storm's newest groups
+   * are seen while the detail of older ones still waits). Returns [] when another worker holds
+   * the destination.
    */
   claimDestination(
     destination: string,
@@ -214,6 +218,8 @@ export interface DeliveryProgress {
   done: boolean;
   /** The style its parts were rendered in. */
   digest: boolean;
+  /** Carried by a storm view (set once, never cleared by later progress). */
+  summarized?: boolean;
 }
 
 export class VersionConflict extends Error {

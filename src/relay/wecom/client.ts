@@ -1,14 +1,15 @@
 /**
  * The WeCom HTTP client the delivery worker uses: robot webhooks and app messages. It turns every
- * reply into a SendOutcome whose `action` tells the worker what to do next; errcode drives it,
- * never the HTTP status alone. Robot keys, secrets and tokens
- * never appear in an outcome: URLs are shown redacted and WeCom's errmsg is scrubbed.
+ * reply into a SendOutcome whose `action` (from the decision table in core/errcodes) tells the
+ * worker what to do next; errcode drives it, the HTTP status only when there is none. Robot keys,
+ * secrets and tokens never appear in an outcome: URLs are shown redacted and WeCom's errmsg is
+ * scrubbed, otherwise kept as WeCom wrote it (hints are added when it is shown).
  */
-import { egressIpFromErrmsg, errcodeAction, errcodeHint, type ErrcodeAction } from '../../core/errcodes';
+import { decide, egressIpFromErrmsg, type ErrcodeAction } from '../../core/errcodes';
 import { LIMITS } from '../../core/limits';
 import type { AppBody, RobotBody } from '../../core/messages';
 import { Agent, fetch, type Dispatcher } from 'undici';
-import { invalidRecipientsHint, invalidRecipientsOf } from './recipients';
+import { invalidRecipientsOf } from './recipients';
 import { TokenStore, type AppCredentials, type TokenFetchResult } from './tokens';
 
 export type { AppCredentials } from './tokens';
@@ -20,7 +21,6 @@ export interface SendOutcome {
   errmsg: string;
   httpStatus: number | null;
   action: 'done' | 'retry' | 'permanent';
-  hint?: { 'zh-CN': string; en: string };
   /**
    * App messages only: recipients WeCom did not deliver to. Userids as WeCom returns them
    * (lower-cased); departments as `party:ID`, tags as `tag:ID`, users without a licence as
@@ -60,7 +60,6 @@ interface Verdict {
   errmsg: string;
   httpStatus: number | null;
   action: ErrcodeAction | 'done';
-  hint?: SendOutcome['hint'];
   json?: Record<string, unknown>;
 }
 
@@ -138,8 +137,7 @@ export class WecomClient {
     if (invalid.size > 0) {
       this.onInvalidRecipients?.(app, [...invalid]);
     }
-    const partly = invalid.size > 0 ? { ...DELIVERED, hint: invalidRecipientsHint([...invalid]) } : DELIVERED;
-    return toOutcome(allInvalidFailure ?? partly, started, [...invalid]);
+    return toOutcome(allInvalidFailure ?? DELIVERED, started, [...invalid]);
   }
 
   invalidateToken(corpId: string, agentId: number): void {
@@ -230,59 +228,32 @@ export class WecomClient {
   }
 
   private judge(reply: Reply, shown: string, secrets: string[]): Verdict {
-    const where = `${this.apiBase}${shown}`;
     if (reply.networkError !== undefined) {
-      return {
-        errcode: null,
-        errmsg: redact(reply.networkError, secrets),
-        httpStatus: null,
-        action: 'retry',
-        hint: {
-          'zh-CN': `无法连接企业微信 API（${this.apiBase}），将自动重试。请检查网络、代理和 API 地址。`,
-          en: `Could not reach the WeCom API (${this.apiBase}); retrying. Check the network, proxy and API base URL.`,
-        },
-      };
+      const answer = { errcode: null, httpStatus: null };
+      return { ...answer, errmsg: redact(reply.networkError, secrets), action: decide(answer).action };
     }
     const errcode = reply.json?.errcode;
     if (typeof errcode === 'number') {
       const errmsg = redact(String(reply.json?.errmsg ?? ''), secrets);
-      const action = errcode === 0 ? 'done' : errcodeAction(errcode);
-      const hint =
-        errcode === 0
-          ? undefined
-          : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
-      return { errcode, errmsg, httpStatus: reply.httpStatus, action, hint, json: reply.json };
+      const action = errcode === 0 ? 'done' : decide({ errcode, httpStatus: reply.httpStatus }).action;
+      return { errcode, errmsg, httpStatus: reply.httpStatus, action, json: reply.json };
     }
-    return httpVerdict(reply.httpStatus ?? 0, where);
+    const answer = { errcode: null, httpStatus: reply.httpStatus ?? 0 };
+    return {
+      ...answer,
+      errmsg: `HTTP ${answer.httpStatus} without a WeCom errcode from ${this.apiBase}${shown}`,
+      action: decide(answer).action,
+    };
   }
 }
 
-/** A reply without an errcode: only the HTTP status is left to go by. */
-function httpVerdict(status: number, where: string): Verdict {
-  const transient = status >= 500 || status === 408 || status === 429;
-  const clientError = status >= 400 && !transient;
-  return {
-    errcode: null,
-    errmsg: `HTTP ${status} without a WeCom errcode from ${where}`,
-    httpStatus: status,
-    // 2xx/3xx without an errcode is unexplained, so it is retried like an unknown errcode.
-    action: clientError ? 'permanent' : 'retry',
-    hint: clientError
-      ? {
-          'zh-CN': `企业微信 API 地址返回 HTTP ${status}，请检查 API 地址（私有化部署或代理时的 --wecom-api-base）。`,
-          en: `The WeCom API answered HTTP ${status}; check the API base URL (--wecom-api-base for a private deployment or proxy).`,
-        }
-      : undefined,
-  };
-}
-
+/** Refused here, without a call, with the errcode WeCom gives a message/send without recipients. */
 function noRecipientsVerdict(): Verdict {
   return {
-    errcode: null,
+    errcode: 82001,
     errmsg: 'no recipients: users, departments and tags are all empty',
     httpStatus: null,
     action: 'permanent',
-    hint: { 'zh-CN': errcodeHint(82001, '', 'zh-CN'), en: errcodeHint(82001, '', 'en') },
   };
 }
 
@@ -296,9 +267,6 @@ function toOutcome(verdict: Verdict, started: number, invalidRecipients?: string
     action,
     durationMs: Math.round(performance.now() - started),
   };
-  if (verdict.hint) {
-    outcome.hint = verdict.hint;
-  }
   if (invalidRecipients && invalidRecipients.length > 0) {
     outcome.invalidRecipients = invalidRecipients;
   }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { deliveryDetailSchema, deliveryPageSchema, deliverySummarySchema } from '../../../core/api';
 import { deliveryStatuses } from '../../../core/delivery-states';
-import { errcodeHint } from '../../../core/errcodes';
+import { answerHints } from '../../../core/errcodes';
 import { renderDeliveryMessages, ruleRenderContext } from '../../../core/render';
 import type { RelayContext } from '../../context';
 import { destinationsOf } from '../../delivery/destinations';
@@ -64,13 +64,8 @@ export function deliverySummary(delivery: Delivery) {
 
 /** An attempt as the delivery log shows it: WeCom's answer, and what to do about a refusal. */
 function attemptView(attempt: Attempt) {
-  const { errcode, errmsg } = attempt;
   const hint =
-    attempt.invalidRecipients.length > 0
-      ? invalidRecipientsHint(attempt.invalidRecipients)
-      : attempt.ok || errcode === null
-        ? null
-        : { 'zh-CN': errcodeHint(errcode, errmsg, 'zh-CN'), en: errcodeHint(errcode, errmsg, 'en') };
+    attempt.invalidRecipients.length > 0 ? invalidRecipientsHint(attempt.invalidRecipients) : answerHints(attempt);
   return { ...attempt, at: iso(attempt.at), hint };
 }
 
