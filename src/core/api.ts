@@ -97,6 +97,8 @@ export const deliverySummarySchema = z.object({
   sentAt: isoTime.nullable(),
   lastErrcode: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  /** What to do about the last error of a failed or retrying delivery, from WeCom's last answer; null otherwise. */
+  hint: hint.nullable(),
   reason: z.enum(deliveryReasons).nullable(),
   /** App recipients WeCom did not deliver to while the others got it (users, party:ID, tag:ID, unlicensed:USERID). */
   invalidRecipients: z.array(z.string()),

@@ -593,6 +593,27 @@ describe('admin API: delivery log', () => {
     assert.equal(sent.attempts[0].errcode, 0);
   });
 
+  test("the delivery list says what to do about a failed delivery, once, beside WeCom's own errmsg", async () => {
+    const [failed] = (await list('?status=failed')).items;
+    assert.equal(failed.lastErrcode, 93000);
+    assert.match(failed.lastError, /invalid webhook url/);
+    assert.match(failed.hint.en, /removed from the group/);
+    assert.match(failed.hint['zh-CN'], /移出群聊/);
+    assert.doesNotMatch(
+      failed.lastError,
+      /removed from the group|移出群聊/,
+      'the hint is not repeated inside lastError'
+    );
+    const detail = (await h.admin('GET', `/deliveries/${failed.id}`)).body;
+    assert.deepEqual(detail.hint, detail.attempts.at(-1).hint, 'the same hint as its last attempt');
+
+    const sent = (await list('?status=sent')).items;
+    assert.deepEqual(
+      sent.map((item: { hint: unknown }) => item.hint),
+      sent.map(() => null)
+    );
+  });
+
   test('a failed delivery can be retried by hand once the cause is fixed', async () => {
     h.wecom.addRobot(REMOVED_KEY);
     const retried = await h.admin('POST', `/deliveries/${ids.Third[0]}/retry`);

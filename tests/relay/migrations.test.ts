@@ -97,7 +97,7 @@ describe('SQLite migrations', () => {
     const log = await storage.listDeliveries({ limit: 50 });
     assert.deepEqual(
       log
-        .map(deliverySummary)
+        .map((delivery) => deliverySummary(delivery, undefined))
         .map((view) => [
           view.id,
           view.status,

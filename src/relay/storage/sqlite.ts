@@ -92,6 +92,36 @@ function toDelivery(row: DeliveryRow): Delivery {
   };
 }
 
+interface AttemptRow {
+  id: number;
+  delivery_id: number;
+  destination: string;
+  at: number;
+  ok: number;
+  errcode: number | null;
+  errmsg: string;
+  http_status: number | null;
+  duration_ms: number;
+  message_json: string;
+  invalid_recipients: string | null;
+}
+
+function toAttempt(row: AttemptRow): Attempt {
+  return {
+    id: row.id,
+    deliveryId: row.delivery_id,
+    destination: row.destination,
+    at: row.at,
+    ok: row.ok === 1,
+    errcode: row.errcode,
+    errmsg: row.errmsg,
+    httpStatus: row.http_status,
+    durationMs: row.duration_ms,
+    message: JSON.parse(row.message_json),
+    invalidRecipients: recipientList(row.invalid_recipients),
+  };
+}
+
 interface ObjectRow {
   uid: string;
   name: string;
@@ -406,34 +436,21 @@ export class SqliteStorage implements Storage {
 
   async listAttempts(deliveryId: number): Promise<Attempt[]> {
     const rows = this.guard(
-      () =>
-        this.statement('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id').all(deliveryId) as Array<{
-          id: number;
-          delivery_id: number;
-          destination: string;
-          at: number;
-          ok: number;
-          errcode: number | null;
-          errmsg: string;
-          http_status: number | null;
-          duration_ms: number;
-          message_json: string;
-          invalid_recipients: string | null;
-        }>
+      () => this.statement('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id').all(deliveryId) as AttemptRow[]
     );
-    return rows.map((row) => ({
-      id: row.id,
-      deliveryId: row.delivery_id,
-      destination: row.destination,
-      at: row.at,
-      ok: row.ok === 1,
-      errcode: row.errcode,
-      errmsg: row.errmsg,
-      httpStatus: row.http_status,
-      durationMs: row.duration_ms,
-      message: JSON.parse(row.message_json),
-      invalidRecipients: recipientList(row.invalid_recipients),
-    }));
+    return rows.map(toAttempt);
+  }
+
+  async lastAttempts(deliveryIds: number[]): Promise<Map<number, Attempt>> {
+    const rows = this.guard(
+      () =>
+        this.statement(
+          `SELECT a.* FROM attempts a JOIN (
+             SELECT MAX(id) AS id FROM attempts WHERE delivery_id IN (SELECT value FROM json_each(?)) GROUP BY delivery_id
+           ) last ON a.id = last.id`
+        ).all(JSON.stringify(deliveryIds)) as AttemptRow[]
+    );
+    return new Map(rows.map((row) => [row.delivery_id, toAttempt(row)]));
   }
 
   async retryDelivery(id: number, now: number): Promise<Delivery | undefined> {

@@ -193,6 +193,8 @@ export interface Storage {
   getDelivery(id: number): Promise<Delivery | undefined>;
   listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
   listAttempts(deliveryId: number): Promise<Attempt[]>;
+  /** The latest attempt of each of these deliveries that has any. */
+  lastAttempts(deliveryIds: number[]): Promise<Map<number, Attempt>>;
   /** Puts a failed (or sent) delivery back in its queue. */
   retryDelivery(id: number, now: number): Promise<Delivery | undefined>;
   queueStats(): Promise<QueueStats>;

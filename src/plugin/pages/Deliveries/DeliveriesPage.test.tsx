@@ -17,11 +17,17 @@ const RULES = [
   { config: { uid: 'db', name: 'DBA', services: ['ops'] } },
 ];
 
+const ROBOT_REMOVED = {
+  'zh-CN': '机器人的 Webhook 地址无效。',
+  en: 'The robot’s webhook URL is not valid: copy it again from the group.',
+};
+
 const FAILED = makeDelivery({
   id: 7,
   status: 'failed',
   lastErrcode: 93000,
   lastError: 'invalid webhook url',
+  hint: ROBOT_REMOVED,
   attempts: [
     makeAttempt({
       id: 70,
@@ -29,10 +35,7 @@ const FAILED = makeDelivery({
       ok: false,
       errcode: 93000,
       errmsg: 'invalid webhook url',
-      hint: {
-        'zh-CN': '机器人的 Webhook 地址无效。',
-        en: 'The robot’s webhook URL is not valid: copy it again from the group.',
-      },
+      hint: ROBOT_REMOVED,
       message: { msgtype: 'markdown', markdown: { content: '## 【告警】DiskFull on db-1' } },
     }),
   ],
@@ -124,6 +127,25 @@ describe('Deliveries page', () => {
     expect(screen.queryByRole('button', { name: 'Load older deliveries' })).not.toBeInTheDocument();
   });
 
+  test("a failed delivery's row tells what to do, in the user's language", async () => {
+    setup([FAILED, makeDelivery({ id: 8, status: 'sent' })]);
+    const language = config.bootData.user.language;
+    config.bootData.user.language = 'zh-Hans';
+    try {
+      renderPage();
+      await waitFor(() => expect(rows()).toHaveLength(2));
+      fireEvent.mouseEnter(within(rows()[1]).getByText('93000'));
+
+      const tip = await screen.findByRole('tooltip');
+      expect(tip).toHaveTextContent('invalid webhook url');
+      expect(within(tip).getAllByText(ROBOT_REMOVED['zh-CN'])).toHaveLength(1);
+      expect(tip).not.toHaveTextContent(ROBOT_REMOVED.en);
+      expect(within(rows()[0]).queryByText('93000')).not.toBeInTheDocument();
+    } finally {
+      config.bootData.user.language = language;
+    }
+  });
+
   test('opens a delivery in a drawer with its attempts, the hint and the message as sent', async () => {
     setup([FAILED]);
     renderPage();
@@ -135,7 +157,7 @@ describe('Deliveries page', () => {
     expect(await drawer.findByText('Refused or failed')).toBeInTheDocument();
     expect(drawer.getAllByTestId(testIds.attempt)).toHaveLength(1);
     expect(drawer.getByText(/93000: invalid webhook url/, { selector: 'div' })).toBeInTheDocument();
-    expect(drawer.getByText('The robot’s webhook URL is not valid: copy it again from the group.')).toBeInTheDocument();
+    expect(drawer.getAllByText(ROBOT_REMOVED.en)).toHaveLength(1);
 
     fireEvent.click(drawer.getByText('Message as sent'));
     expect(drawer.getByText('## 【告警】DiskFull on db-1')).toBeInTheDocument();

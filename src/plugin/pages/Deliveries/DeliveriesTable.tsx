@@ -5,6 +5,7 @@ import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
 import { Text, Tooltip, useStyles2 } from '@grafana/ui';
 import { type DeliverySummary } from '../../../core/api';
+import { relayLanguage } from '../../api/relay';
 import { StatusBadge } from './StatusBadge';
 import { testIds } from './testIds';
 
@@ -59,7 +60,7 @@ export function DeliveriesTable({ deliveries, ruleNames, serviceNames, searchToO
             <td>{delivery.attempts}</td>
             <td>
               {delivery.lastErrcode !== null && (
-                <Tooltip content={delivery.lastError ?? ''} placement="left">
+                <Tooltip content={<LastError delivery={delivery} />} placement="left">
                   <span className={styles.errcode}>{delivery.lastErrcode}</span>
                 </Tooltip>
               )}
@@ -68,6 +69,16 @@ export function DeliveriesTable({ deliveries, ruleNames, serviceNames, searchToO
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** WeCom's answer as it came, and what to do about it in the user's language. */
+function LastError({ delivery }: { delivery: DeliverySummary }) {
+  return (
+    <>
+      <div>{delivery.lastError}</div>
+      {delivery.hint && <div>{delivery.hint[relayLanguage()]}</div>}
+    </>
   );
 }
 

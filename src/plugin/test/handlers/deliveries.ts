@@ -28,6 +28,7 @@ export function makeDelivery(overrides: Partial<DeliveryDetail> & Pick<DeliveryD
     sentAt: createdAt,
     lastErrcode: null,
     lastError: null,
+    hint: null,
     reason: null,
     invalidRecipients: [],
     group: { status: 'firing', alerts: [{ labels: { alertname: 'HighCPU' } }] },
@@ -122,7 +123,7 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
       return relayError(409, `delivery ${delivery.id} is still pending`);
     }
     retries.push(delivery.id);
-    const queued: DeliveryDetail = { ...delivery, status: 'pending', lastErrcode: null, lastError: null };
+    const queued: DeliveryDetail = { ...delivery, status: 'pending', lastErrcode: null, lastError: null, hint: null };
     stored.set(delivery.id, queued);
     return { status: 202, data: summary(queued) };
   };

@@ -36,7 +36,26 @@ function iso<T extends number | null>(ms: T): T extends number ? string : string
   return (ms === null ? null : new Date(ms).toISOString()) as T extends number ? string : string | null;
 }
 
-export function deliverySummary(delivery: Delivery) {
+/**
+ * The hint for a failed or retrying delivery, from its last attempt when that attempt's answer is
+ * what its last error says (also inside "expired: … (last error: …)"); a failure the relay decided
+ * on its own, such as a deleted rule, names its cause in lastError and has no hint.
+ */
+function deliveryHint(delivery: Delivery, last: Attempt | undefined) {
+  return isFailing(delivery) && last && !last.ok && delivery.lastError!.includes(last.errmsg)
+    ? attemptHint(last)
+    : null;
+}
+
+const isFailing = (delivery: Delivery) => delivery.status !== 'sent' && delivery.lastError !== null;
+
+/** The last attempt of each delivery whose summary may show a hint. */
+async function lastAttemptsOf(storage: RelayContext['storage'], deliveries: Delivery[]) {
+  const ids = deliveries.filter(isFailing).map((delivery) => delivery.id);
+  return ids.length > 0 ? storage.lastAttempts(ids) : new Map<number, Attempt>();
+}
+
+export function deliverySummary(delivery: Delivery, last: Attempt | undefined) {
   const firing = delivery.group.alerts.filter((alert) => alert.status === 'firing').length;
   return {
     id: delivery.id,
@@ -57,16 +76,20 @@ export function deliverySummary(delivery: Delivery) {
     sentAt: iso(delivery.sentAt),
     lastErrcode: delivery.lastErrcode,
     lastError: delivery.lastError,
+    hint: deliveryHint(delivery, last),
     reason: delivery.reason,
     invalidRecipients: delivery.invalidRecipients,
   };
 }
 
-/** An attempt as the delivery log shows it: WeCom's answer, and what to do about a refusal. */
+/** What to do about an attempt's answer: WeCom's refusal, or the recipients it did not deliver to. */
+function attemptHint(attempt: Attempt) {
+  return attempt.invalidRecipients.length > 0 ? invalidRecipientsHint(attempt.invalidRecipients) : answerHints(attempt);
+}
+
+/** An attempt as the delivery log shows it: WeCom's answer, and what to do about it. */
 function attemptView(attempt: Attempt) {
-  const hint =
-    attempt.invalidRecipients.length > 0 ? invalidRecipientsHint(attempt.invalidRecipients) : answerHints(attempt);
-  return { ...attempt, at: iso(attempt.at), hint };
+  return { ...attempt, at: iso(attempt.at), hint: attemptHint(attempt) };
 }
 
 export function deliveryRoutes(app: AdminApi, context: RelayContext) {
@@ -102,8 +125,9 @@ export function deliveryRoutes(app: AdminApi, context: RelayContext) {
         before: query.cursor,
         limit: query.limit,
       });
+      const last = await lastAttemptsOf(storage, items);
       return {
-        items: items.map(deliverySummary),
+        items: items.map((delivery) => deliverySummary(delivery, last.get(delivery.id))),
         nextCursor: items.length === query.limit ? items[items.length - 1].id : null,
       };
     }
@@ -124,7 +148,7 @@ export function deliveryRoutes(app: AdminApi, context: RelayContext) {
       const delivery = await find(request.params.id);
       const attempts = await storage.listAttempts(delivery.id);
       return {
-        ...deliverySummary(delivery),
+        ...deliverySummary(delivery, attempts.at(-1)),
         group: delivery.group,
         attempts: attempts.map(attemptView),
         messages: renderedMessages(delivery, context),
@@ -152,7 +176,8 @@ export function deliveryRoutes(app: AdminApi, context: RelayContext) {
       }
       const retried = await storage.retryDelivery(delivery.id, Date.now());
       context.worker.wake();
-      return reply.code(202).send(deliverySummary(retried!));
+      const last = await lastAttemptsOf(storage, [retried!]);
+      return reply.code(202).send(deliverySummary(retried!, last.get(retried!.id)));
     }
   );
 }
