@@ -1,6 +1,7 @@
 import React, { Suspense, lazy } from 'react';
 import { AppPlugin, type AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
+import i18next from 'i18next';
 import pluginJson from './plugin.json';
 import type { AppConfigProps } from './plugin/components/AppConfig/AppConfig';
 import type { AppJsonData } from './plugin/types';
@@ -38,8 +39,14 @@ const AppConfig = (props: AppConfigProps) => (
   </Suspense>
 );
 
+// The tab title is needed now, at module load, when @grafana/i18n's t() is not yet bound to the
+// plugin's namespace (binding is asynchronous; t() throws in development builds if called first).
+// Grafana has already added the plugin's translations for the user's language to its i18next,
+// which the plugin shares as an external, before it loads module.js: the title is looked up there.
+const configTitle = i18next.t('config.tab-title', 'Configuration', { ns: pluginJson.id });
+
 export const plugin = new AppPlugin<AppJsonData>().setRootPage(App).addConfigPage({
-  title: 'Configuration',
+  title: configTitle,
   icon: 'cog',
   body: AppConfig,
   id: 'configuration',

@@ -60,6 +60,11 @@ describe('translations', () => {
     expect(await screen.findByText('没有失败的发送记录。')).toBeInTheDocument();
   });
 
+  test("the config page's tab is titled in zh-Hans, read when module.js loads", async () => {
+    const { plugin } = await import('../module');
+    expect(plugin.configPages?.map((page) => page.title)).toEqual(['配置']);
+  });
+
   test('the not-configured notice speaks zh-Hans, <Trans> included', () => {
     mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
     render(<HomePage />, { meta: createMeta() });
