@@ -6,12 +6,14 @@ import { utf8Bytes } from '../../src/core/limits';
 import {
   APP,
   fixture,
+  defaultProvisioning,
   provisioningWithBrokenService,
   REMOVED_KEY,
   ROBOT_KEY,
   robotTexts,
   startHarness,
   type Harness,
+  writeProvisioning,
 } from '../support/relay-harness';
 
 const OTHER_KEY = 'b2c3d4e5-1111-4bc4-97a0-0ec2sifa5bbb';
@@ -713,5 +715,33 @@ describe('admin API: status and OpenAPI document', () => {
       assert.doesNotMatch(String(answer.body?.message), /^no route/, route);
       assert.ok(answer.status < 500, `${route}: ${answer.status}`);
     }
+  });
+});
+
+describe('admin API: hints of deliveries still retrying, or failed by the relay itself', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  const robotDelivery = async () =>
+    (await h.admin('GET', '/deliveries')).body.items.find((item: { kind: string }) => item.kind === 'robot');
+
+  test('a retrying delivery says what its last error means; once its rule is gone it only says so', async () => {
+    h.wecom.inject({ path: 'robot', kind: 'http500', times: 1000 });
+    assert.equal((await h.post('grafana', 'critical', fixture('grafana-firing.json'))).status, 202);
+    await h.until(async () => (await robotDelivery())?.lastError !== null, 20_000);
+    const retrying = await robotDelivery();
+    assert.equal(retrying.status, 'pending');
+    assert.match(retrying.hint.en, /HTTP 500/);
+    assert.match(retrying.hint['zh-CN'], /HTTP 500/);
+
+    writeProvisioning(h.provisioningDir, { ...defaultProvisioning(h.wecom), rules: [] });
+    assert.equal((await h.admin('POST', '/provisioning/reload')).status, 200);
+    await h.until(async () => (await robotDelivery()).status === 'failed', 30_000);
+    const failed = await robotDelivery();
+    assert.match(failed.lastError, /rule critical no longer exists/);
+    assert.equal(failed.hint, null, 'no hint from the HTTP 500 before: the relay names the cause itself');
   });
 });
