@@ -37,6 +37,15 @@ const STATUS_FILTERS: Record<DeliveryStatus, string> = {
   skipped: "d.status = 'skipped'",
 };
 
+/**
+ * When a destination's queue next becomes due: the earliest not_before of its pending deliveries,
+ * NULL when it has none. Kept on its destinations row (lowered by ingest and by a retry by hand,
+ * recomputed when a worker lets go of the queue), so that finding due work never scans deliveries.
+ */
+function nextDue(destination: string): string {
+  return `(SELECT MIN(d.not_before) FROM deliveries d WHERE d.destination = ${destination} AND d.status = 'pending')`;
+}
+
 /** How long rate-limit and dedup records are kept: the longest window they serve (1 h). */
 const SEND_LOG_RETENTION_MS = 3_600_000 + 60_000;
 
@@ -231,10 +240,8 @@ export class SqliteStorage implements Storage {
     const rows = this.guard(
       () =>
         this.statement(
-          `SELECT d.destination AS destination, MAX(MIN(d.not_before), COALESCE(t.retry_at, 0)) AS dueAt
-             FROM deliveries d LEFT JOIN destinations t ON t.destination = d.destination
-             WHERE d.status = 'pending' AND COALESCE(t.claimed_until, 0) <= ?
-             GROUP BY d.destination`
+          `SELECT destination, MAX(next_due, retry_at) AS dueAt FROM destinations
+             WHERE next_due IS NOT NULL AND claimed_until <= ?`
         ).all(now) as DueDestination[]
     );
     return rows;
@@ -259,15 +266,27 @@ export class SqliteStorage implements Storage {
     );
     return this.write(() =>
       this.db.transaction(() => {
-        const claimed = claim.run({ destination, worker, until: now + leaseMs, now }).changes > 0;
-        return claimed ? (pending.all({ destination, now, limit }) as DeliveryRow[]).map(toDelivery) : [];
+        if (claim.run({ destination, worker, until: now + leaseMs, now }).changes === 0) {
+          return [];
+        }
+        const rows = pending.all({ destination, now, limit }) as DeliveryRow[];
+        if (rows.length === 0) {
+          this.statement(
+            `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination')} WHERE destination = @destination`
+          ).run({ destination });
+        }
+        return rows.map(toDelivery);
       })()
     );
   }
 
   /** One relay process owns a SQLite file, so at its start every claim in it is stale. */
   async recoverClaims(): Promise<void> {
-    await this.write(() => this.statement('UPDATE destinations SET claimed_by = NULL, claimed_until = 0').run());
+    await this.write(() =>
+      this.statement(
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('destinations.destination')}`
+      ).run()
+    );
   }
 
   async releaseDestination(
@@ -277,7 +296,7 @@ export class SqliteStorage implements Storage {
   ): Promise<void> {
     await this.write(() =>
       this.statement(
-        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0,
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination')},
              retry_at = COALESCE(@retryAt, 0),
              failures = CASE WHEN @failed THEN failures + 1 ELSE 0 END
            WHERE destination = @destination AND claimed_by = @worker`
@@ -448,9 +467,11 @@ export class SqliteStorage implements Storage {
           this.statement(
             `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, summarized = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
           ).run(now, id);
-          this.statement('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?').run(
-            row.destination
-          );
+          this.statement(
+            `INSERT INTO destinations (destination, next_due) VALUES (@destination, @now)
+               ON CONFLICT (destination) DO UPDATE SET retry_at = 0, failures = 0,
+                 next_due = CASE WHEN next_due IS NULL OR next_due > @now THEN @now ELSE next_due END`
+          ).run({ destination: row.destination, now });
         })
         .immediate()
     );
