@@ -96,7 +96,11 @@ describe('SqliteStorage', () => {
       [{ id: claimed[0].id, partsSent: 1, done: true, digest: false }]
     );
     await storage.releaseDestination('robot:q', 'w', { retryAt: null, failed: false });
-    assert.deepEqual(await storage.dueDestinations(2000), [{ destination: 'robot:q', dueAt: 9000 }], 'the held one is still waited for');
+    assert.deepEqual(
+      await storage.dueDestinations(2000),
+      [{ destination: 'robot:q', dueAt: 9000 }],
+      'the held one is still waited for'
+    );
     assert.equal((await storage.claimDestination('robot:q', 'w', 60_000, 10, 9000)).length, 1);
   });
 
@@ -140,6 +144,39 @@ describe('SqliteStorage', () => {
         { destination: 'robot:b', dueAt: 7000 },
       ]
     );
+  });
+
+  test('every claim hands each delivery its own group, also after more groups than are kept parsed', async () => {
+    const storage = open();
+    const base = delivery('robot:many');
+    const named = (n: number): NewDelivery => ({
+      ...base,
+      group: {
+        ...base.group,
+        alerts: base.group.alerts.map((alert) => ({ ...alert, labels: { ...alert.labels, alertname: `A${n}` } })),
+      },
+    });
+    const count = 4_500;
+    await storage.ingest(
+      Array.from({ length: count }, (_, n) => ({
+        action: 'enqueue' as const,
+        dedupKey: `k${n}`,
+        dedupWindowMs: 0,
+        deliveries: [named(n)],
+        now: 1000,
+      }))
+    );
+    for (const [at, limit] of [
+      [1000, 10],
+      [2000, count],
+      [3000, count],
+    ]) {
+      const claimed = await storage.claimDestination('robot:many', 'w', 60_000, limit, at);
+      assert.deepEqual(
+        claimed.map((d) => d.group.alerts[0].labels.alertname),
+        Array.from({ length: limit }, (_, n) => `A${n}`)
+      );
+    }
   });
 
   test('the same dedup key within the window stores nothing', async () => {
