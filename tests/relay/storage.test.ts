@@ -50,7 +50,7 @@ describe('SqliteStorage', () => {
     assert.equal((await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 1000)).length, 2);
     assert.deepEqual(await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1001), [], 'held by worker-a');
     assert.deepEqual(await b.dueDestinations(1001), [], 'a claimed queue is not due');
-    await a.releaseDestination('robot:abc', 'worker-a', { retryAt: null, failed: false });
+    await a.releaseDestination('robot:abc', 'worker-a', { retryAt: null, failed: false }, 1001);
     assert.equal((await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1002)).length, 2);
     assert.deepEqual(
       await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 50_000),
@@ -68,7 +68,7 @@ describe('SqliteStorage', () => {
     const storage = open();
     await enqueue(storage, 'k', 0, [delivery('robot:x')], 0);
     await storage.claimDestination('robot:x', 'w', 60_000, 10, 0);
-    await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failed: true });
+    await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failed: true }, 0);
     assert.deepEqual(await storage.dueDestinations(100), [{ destination: 'robot:x', dueAt: 5000 }]);
     assert.equal(await storage.destinationFailures('robot:x'), 1);
   });
@@ -95,7 +95,7 @@ describe('SqliteStorage', () => {
       },
       [{ id: claimed[0].id, partsSent: 1, done: true, digest: false }]
     );
-    await storage.releaseDestination('robot:q', 'w', { retryAt: null, failed: false });
+    await storage.releaseDestination('robot:q', 'w', { retryAt: null, failed: false }, 2000);
     assert.deepEqual(
       await storage.dueDestinations(2000),
       [{ destination: 'robot:q', dueAt: 9000 }],
@@ -110,7 +110,7 @@ describe('SqliteStorage', () => {
     const claimed = await storage.claimDestination('robot:c', 'w', 60_000, 10, 1000);
     await storage.failDeliveries([claimed[0].id], 93000, 'invalid webhook url');
     await enqueue(storage, 'b', 0, [{ ...delivery('robot:c'), notBefore: 1500 }], 1500);
-    await storage.releaseDestination('robot:c', 'w', { retryAt: null, failed: false });
+    await storage.releaseDestination('robot:c', 'w', { retryAt: null, failed: false }, 1500);
     assert.deepEqual(await storage.dueDestinations(1500), [{ destination: 'robot:c', dueAt: 1500 }]);
   });
 
@@ -119,7 +119,7 @@ describe('SqliteStorage', () => {
     await enqueue(storage, 'k', 0, [delivery('robot:r')], 1000);
     const [failed] = await storage.claimDestination('robot:r', 'w', 60_000, 10, 1000);
     await storage.failDeliveries([failed.id], 93000, 'invalid webhook url');
-    await storage.releaseDestination('robot:r', 'w', { retryAt: 60_000, failed: true });
+    await storage.releaseDestination('robot:r', 'w', { retryAt: 60_000, failed: true }, 1000);
     assert.deepEqual(await storage.dueDestinations(2000), []);
     await storage.retryDelivery(failed.id, 3000);
     assert.deepEqual(await storage.dueDestinations(3000), [{ destination: 'robot:r', dueAt: 3000 }]);

@@ -43,8 +43,19 @@ const STATUS_FILTERS: Record<DeliveryStatus, string> = {
  * NULL when it has none. Kept on its destinations row (lowered by ingest and by a retry by hand,
  * recomputed when a worker lets go of the queue), so that finding due work never scans deliveries.
  */
-function nextDue(destination: string): string {
+function earliestPending(destination: string): string {
   return `(SELECT MIN(d.not_before) FROM deliveries d WHERE d.destination = ${destination} AND d.status = 'pending')`;
+}
+
+/**
+ * earliestPending as of @now, without reading a whole backlog: one delivery already due (found
+ * in id order, so at the head of a backlog) makes the queue due now as well as the earliest would.
+ */
+function nextDue(destination: string): string {
+  return `COALESCE(
+    (SELECT d.not_before FROM deliveries d
+       WHERE d.destination = ${destination} AND d.status = 'pending' AND d.not_before <= @now ORDER BY d.id LIMIT 1),
+    ${earliestPending(destination)})`;
 }
 
 /**
@@ -290,7 +301,7 @@ export class SqliteStorage implements Storage {
         if (rows.length === 0) {
           this.statement(
             `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination')} WHERE destination = @destination`
-          ).run({ destination });
+          ).run({ destination, now });
         }
         const groups = this.claimedGroups(rows.map((row) => row.group_id));
         return rows.map((row) => withGroup(row, groups.get(row.group_id)!));
@@ -325,7 +336,7 @@ export class SqliteStorage implements Storage {
   async recoverClaims(): Promise<void> {
     await this.write(() =>
       this.statement(
-        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('destinations.destination')}`
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${earliestPending('destinations.destination')}`
       ).run()
     );
   }
@@ -333,7 +344,8 @@ export class SqliteStorage implements Storage {
   async releaseDestination(
     destination: string,
     worker: string,
-    hold: { retryAt: number | null; failed: boolean }
+    hold: { retryAt: number | null; failed: boolean },
+    now: number
   ): Promise<void> {
     await this.write(() =>
       this.statement(
@@ -341,7 +353,7 @@ export class SqliteStorage implements Storage {
              retry_at = COALESCE(@retryAt, 0),
              failures = CASE WHEN @failed THEN failures + 1 ELSE 0 END
            WHERE destination = @destination AND claimed_by = @worker`
-      ).run({ destination, worker, retryAt: hold.retryAt, failed: hold.failed ? 1 : 0 })
+      ).run({ destination, worker, retryAt: hold.retryAt, failed: hold.failed ? 1 : 0, now })
     );
   }
 
