@@ -64,13 +64,25 @@ function minutesOfDay(hhmm: string): number {
   return hours * 60 + minutes;
 }
 
+/** Per time zone: building an Intl formatter costs far more than formatting with one. */
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function clockFormatter(timezone: string): Intl.DateTimeFormat {
+  let formatter = clockFormatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    clockFormatters.set(timezone, formatter);
+  }
+  return formatter;
+}
+
 function localMinutes(now: Date, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
+  const parts = clockFormatter(timezone).formatToParts(now);
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }

@@ -50,7 +50,7 @@ describe('SqliteStorage', () => {
     assert.equal((await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 1000)).length, 2);
     assert.deepEqual(await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1001), [], 'held by worker-a');
     assert.deepEqual(await b.dueDestinations(1001), [], 'a claimed queue is not due');
-    await a.releaseDestination('robot:abc', 'worker-a', { retryAt: null, failed: false });
+    await a.releaseDestination('robot:abc', 'worker-a', { retryAt: null, failed: false }, 1001);
     assert.equal((await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1002)).length, 2);
     assert.deepEqual(
       await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 50_000),
@@ -68,9 +68,115 @@ describe('SqliteStorage', () => {
     const storage = open();
     await enqueue(storage, 'k', 0, [delivery('robot:x')], 0);
     await storage.claimDestination('robot:x', 'w', 60_000, 10, 0);
-    await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failed: true });
+    await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failed: true }, 0);
     assert.deepEqual(await storage.dueDestinations(100), [{ destination: 'robot:x', dueAt: 5000 }]);
     assert.equal(await storage.destinationFailures('robot:x'), 1);
+  });
+
+  test('a delivery held by quiet hours makes its queue due when the hold ends, not before', async () => {
+    const storage = open();
+    await enqueue(storage, 'held', 0, [{ ...delivery('robot:q'), notBefore: 9000 }], 1000);
+    assert.deepEqual(await storage.dueDestinations(1000), [{ destination: 'robot:q', dueAt: 9000 }]);
+    assert.deepEqual(await storage.claimDestination('robot:q', 'w', 60_000, 10, 1000), [], 'not yet due');
+    await enqueue(storage, 'now', 0, [{ ...delivery('robot:q'), notBefore: 2000 }], 2000);
+    const claimed = await storage.claimDestination('robot:q', 'w', 60_000, 10, 2000);
+    assert.equal(claimed.length, 1, 'only what is due is handed out');
+    await storage.recordAttempt(
+      {
+        deliveryIds: [claimed[0].id],
+        destination: 'robot:q',
+        at: 2000,
+        ok: true,
+        errcode: 0,
+        errmsg: 'ok',
+        httpStatus: 200,
+        durationMs: 1,
+        message: { msgtype: 'text', text: { content: 'x' } },
+      },
+      [{ id: claimed[0].id, partsSent: 1, done: true, digest: false }]
+    );
+    await storage.releaseDestination('robot:q', 'w', { retryAt: null, failed: false }, 2000);
+    assert.deepEqual(
+      await storage.dueDestinations(2000),
+      [{ destination: 'robot:q', dueAt: 9000 }],
+      'the held one is still waited for'
+    );
+    assert.equal((await storage.claimDestination('robot:q', 'w', 60_000, 10, 9000)).length, 1);
+  });
+
+  test('work stored while a queue is claimed keeps it due after the release', async () => {
+    const storage = open();
+    await enqueue(storage, 'a', 0, [delivery('robot:c')], 1000);
+    const claimed = await storage.claimDestination('robot:c', 'w', 60_000, 10, 1000);
+    await storage.failDeliveries([claimed[0].id], 93000, 'invalid webhook url');
+    await enqueue(storage, 'b', 0, [{ ...delivery('robot:c'), notBefore: 1500 }], 1500);
+    await storage.releaseDestination('robot:c', 'w', { retryAt: null, failed: false }, 1500);
+    assert.deepEqual(await storage.dueDestinations(1500), [{ destination: 'robot:c', dueAt: 1500 }]);
+  });
+
+  test('a queue with nothing pending is not due; a retry by hand makes it due at once', async () => {
+    const storage = open();
+    await enqueue(storage, 'k', 0, [delivery('robot:r')], 1000);
+    const [failed] = await storage.claimDestination('robot:r', 'w', 60_000, 10, 1000);
+    await storage.failDeliveries([failed.id], 93000, 'invalid webhook url');
+    await storage.releaseDestination('robot:r', 'w', { retryAt: 60_000, failed: true }, 1000);
+    assert.deepEqual(await storage.dueDestinations(2000), []);
+    await storage.retryDelivery(failed.id, 3000);
+    assert.deepEqual(await storage.dueDestinations(3000), [{ destination: 'robot:r', dueAt: 3000 }]);
+    assert.deepEqual(
+      (await storage.claimDestination('robot:r', 'w', 60_000, 10, 3000)).map((d) => d.id),
+      [failed.id]
+    );
+  });
+
+  test('after a restart, queues with pending work are due again, claims left behind forgotten', async () => {
+    const file = path.join(tempDir(), 'relay.db');
+    const first = open(file);
+    await enqueue(first, 'k', 0, [delivery('robot:a'), { ...delivery('robot:b'), notBefore: 7000 }], 1000);
+    await first.claimDestination('robot:a', 'w', 60_000, 10, 1000);
+    await first.close();
+    const second = open(file);
+    await second.recoverClaims();
+    assert.deepEqual(
+      (await second.dueDestinations(1000)).sort((x, y) => x.destination.localeCompare(y.destination)),
+      [
+        { destination: 'robot:a', dueAt: 0 },
+        { destination: 'robot:b', dueAt: 7000 },
+      ]
+    );
+  });
+
+  test('every claim hands each delivery its own group, also after more groups than are kept parsed', async () => {
+    const storage = open();
+    const base = delivery('robot:many');
+    const named = (n: number): NewDelivery => ({
+      ...base,
+      group: {
+        ...base.group,
+        alerts: base.group.alerts.map((alert) => ({ ...alert, labels: { ...alert.labels, alertname: `A${n}` } })),
+      },
+    });
+    const count = 4_500;
+    await storage.ingest(
+      Array.from({ length: count }, (_, n) => ({
+        action: 'enqueue' as const,
+        dedupKey: `k${n}`,
+        dedupWindowMs: 0,
+        deliveries: [named(n)],
+        now: 1000,
+      }))
+    );
+    for (const [at, limit] of [
+      [1000, 10],
+      [2000, count],
+      [3000, count],
+    ]) {
+      const claimed = await storage.claimDestination('robot:many', 'w', 60_000, limit, at);
+      assert.deepEqual(
+        claimed.map((d) => d.group.alerts[0].labels.alertname),
+        Array.from({ length: limit }, (_, n) => `A${n}`)
+      );
+    }
   });
 
   test('the same dedup key within the window stores nothing', async () => {

@@ -206,10 +206,10 @@ export class DeliveryWorker {
     } catch (error) {
       const failures = (await storage.destinationFailures(destination).catch(() => 0)) + 1;
       hold = { retryAt: this.now + backoffMs(failures, this.random), failed: true };
-      await storage.releaseDestination(destination, workerId, hold);
+      await storage.releaseDestination(destination, workerId, hold, this.now);
       throw error;
     }
-    await storage.releaseDestination(destination, workerId, hold);
+    await storage.releaseDestination(destination, workerId, hold, this.now);
     if (hold.lingerUntil !== undefined) {
       this.lingering.set(destination, hold.lingerUntil);
     }

@@ -45,7 +45,11 @@ const seen = db.prepare('SELECT received_at FROM ingests WHERE dedup_key = ?');
 const remember = db.prepare(
   'INSERT INTO ingests (dedup_key, received_at) VALUES (?, ?) ON CONFLICT (dedup_key) DO UPDATE SET received_at = excluded.received_at'
 );
-const touchDestination = db.prepare('INSERT INTO destinations (destination) VALUES (?) ON CONFLICT DO NOTHING');
+// A new pending delivery makes its queue due by its not_before at the latest.
+const touchDestination = db.prepare(
+  'INSERT INTO destinations (destination, next_due) VALUES (?, ?) ON CONFLICT (destination) DO UPDATE SET ' +
+  'next_due = CASE WHEN next_due IS NULL OR excluded.next_due < next_due THEN excluded.next_due ELSE next_due END'
+);
 const insertGroup = db.prepare('INSERT INTO groups (json) VALUES (?)');
 const insert = db.prepare(
   'INSERT INTO deliveries (rule_uid, service_uid, destination, kind, label, group_id, is_test, not_before, status, reason, created_at) ' +
@@ -68,7 +72,7 @@ const ingest = db.transaction((writes) =>
     }
     remember.run(write.dedupKey, write.now);
     for (const row of write.rows) {
-      touchDestination.run(row.destination);
+      touchDestination.run(row.destination, row.notBefore);
     }
     return { stored: true, ids: insertRows(write, 'pending', null) };
   })

@@ -177,6 +177,21 @@ ALTER TABLE destinations_new RENAME TO destinations;
     description: 'deliveries remember whether a storm view has already shown their alerts',
     sqlite: `ALTER TABLE deliveries ADD COLUMN summarized INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    id: 4,
+    description:
+      'each destination keeps when its queue next becomes due (the earliest not_before of its pending ' +
+      'deliveries, NULL when none), so that finding due work reads destinations, not every pending row',
+    sqlite: `
+ALTER TABLE destinations ADD COLUMN next_due INTEGER;
+INSERT INTO destinations (destination) SELECT DISTINCT destination FROM deliveries WHERE status = 'pending'
+  ON CONFLICT DO NOTHING;
+UPDATE destinations SET next_due = (
+  SELECT MIN(d.not_before) FROM deliveries d WHERE d.destination = destinations.destination AND d.status = 'pending'
+);
+CREATE INDEX destinations_due ON destinations (next_due) WHERE next_due IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].id;

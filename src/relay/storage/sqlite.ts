@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AlertGroup } from '../../core/alert';
 import { startCheckpoints, type Checkpoints } from './checkpoints';
 import { IngestThread } from './ingest-thread';
 import { migrateSqlite, requireCurrentSchema } from './sqlite-migrate';
@@ -37,17 +38,44 @@ const STATUS_FILTERS: Record<DeliveryStatus, string> = {
   skipped: "d.status = 'skipped'",
 };
 
+/**
+ * When a destination's queue next becomes due: the earliest not_before of its pending deliveries,
+ * NULL when it has none. Kept on its destinations row (lowered by ingest and by a retry by hand,
+ * recomputed when a worker lets go of the queue), so that finding due work never scans deliveries.
+ */
+function earliestPending(destination: string): string {
+  return `(SELECT MIN(d.not_before) FROM deliveries d WHERE d.destination = ${destination} AND d.status = 'pending')`;
+}
+
+/**
+ * earliestPending as of @now, without reading a whole backlog: one delivery already due (found
+ * in id order, so at the head of a backlog) makes the queue due now as well as the earliest would.
+ */
+function nextDue(destination: string): string {
+  return `COALESCE(
+    (SELECT d.not_before FROM deliveries d
+       WHERE d.destination = ${destination} AND d.status = 'pending' AND d.not_before <= @now ORDER BY d.id LIMIT 1),
+    ${earliestPending(destination)})`;
+}
+
+/**
+ * Groups parsed for claims, by id. A backlog's oldest deliveries are claimed again on every pass
+ * until they are sent, and a group never changes once stored: each is read and parsed once.
+ */
+const CLAIMED_GROUPS_KEPT = 4_096;
+
 /** How long rate-limit and dedup records are kept: the longest window they serve (1 h). */
 const SEND_LOG_RETENTION_MS = 3_600_000 + 60_000;
 
-interface DeliveryRow {
+/** A deliveries row, without its group. */
+interface DeliveryFields {
   id: number;
+  group_id: number;
   rule_uid: string;
   service_uid: string;
   destination: string;
   kind: 'robot' | 'app';
   label: string;
-  group_json: string;
   is_test: number;
   not_before: number;
   status: Delivery['status'];
@@ -63,11 +91,19 @@ interface DeliveryRow {
   summarized: number;
 }
 
+interface DeliveryRow extends DeliveryFields {
+  group_json: string;
+}
+
 function recipientList(json: string | null): string[] {
   return json ? (JSON.parse(json) as string[]) : [];
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
+  return withGroup(row, JSON.parse(row.group_json));
+}
+
+function withGroup(row: DeliveryFields, group: AlertGroup): Delivery {
   return {
     id: row.id,
     ruleUid: row.rule_uid,
@@ -75,7 +111,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     destination: row.destination,
     kind: row.kind,
     label: row.label,
-    group: JSON.parse(row.group_json),
+    group,
     isTest: row.is_test === 1,
     notBefore: row.not_before,
     status: row.status,
@@ -162,6 +198,7 @@ export class SqliteStorage implements Storage {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpoints: Checkpoints;
   private readonly ingestThread: IngestThread;
+  private readonly groupCache = new Map<number, AlertGroup>();
 
   /**
    * `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds).
@@ -261,10 +298,8 @@ export class SqliteStorage implements Storage {
     const rows = this.guard(
       () =>
         this.statement(
-          `SELECT d.destination AS destination, MAX(MIN(d.not_before), COALESCE(t.retry_at, 0)) AS dueAt
-             FROM deliveries d LEFT JOIN destinations t ON t.destination = d.destination
-             WHERE d.status = 'pending' AND COALESCE(t.claimed_until, 0) <= ?
-             GROUP BY d.destination`
+          `SELECT destination, MAX(next_due, retry_at) AS dueAt FROM destinations
+             WHERE next_due IS NOT NULL AND claimed_until <= ?`
         ).all(now) as DueDestination[]
     );
     return rows;
@@ -283,35 +318,72 @@ export class SqliteStorage implements Storage {
       WHERE destinations.claimed_until <= @now OR destinations.claimed_by = @worker`);
     const due = `SELECT id FROM deliveries WHERE destination = @destination AND status = 'pending' AND not_before <= @now`;
     const pending = this.statement(
-      `${DELIVERY_ROWS} WHERE d.id IN (${due} ORDER BY id LIMIT @limit)
+      `SELECT d.* FROM deliveries d WHERE d.id IN (${due} ORDER BY id LIMIT @limit)
          OR d.id IN (${due} AND summarized = 0 ORDER BY id LIMIT @limit)
        ORDER BY d.id`
     );
     return this.write(() =>
       this.db.transaction(() => {
-        const claimed = claim.run({ destination, worker, until: now + leaseMs, now }).changes > 0;
-        return claimed ? (pending.all({ destination, now, limit }) as DeliveryRow[]).map(toDelivery) : [];
+        if (claim.run({ destination, worker, until: now + leaseMs, now }).changes === 0) {
+          return [];
+        }
+        const rows = pending.all({ destination, now, limit }) as DeliveryFields[];
+        if (rows.length === 0) {
+          this.statement(
+            `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination')} WHERE destination = @destination`
+          ).run({ destination, now });
+        }
+        const groups = this.claimedGroups(rows.map((row) => row.group_id));
+        return rows.map((row) => withGroup(row, groups.get(row.group_id)!));
       })()
     );
   }
 
+  /** The groups of `ids`, each parsed once and kept for the claims after (CLAIMED_GROUPS_KEPT). */
+  private claimedGroups(ids: number[]): Map<number, AlertGroup> {
+    const cache = this.groupCache;
+    const missing = [...new Set(ids.filter((id) => !cache.has(id)))];
+    if (missing.length > 0) {
+      const rows = this.statement('SELECT id, json FROM groups WHERE id IN (SELECT value FROM json_each(?))').all(
+        JSON.stringify(missing)
+      ) as Array<{ id: number; json: string }>;
+      for (const row of rows) {
+        cache.set(row.id, JSON.parse(row.json));
+      }
+    }
+    const groups = new Map(ids.map((id) => [id, cache.get(id)!]));
+    // Oldest first out: the groups of a drained backlog are claimed no more.
+    for (const id of cache.keys()) {
+      if (cache.size <= CLAIMED_GROUPS_KEPT) {
+        break;
+      }
+      cache.delete(id);
+    }
+    return groups;
+  }
+
   /** One relay process owns a SQLite file, so at its start every claim in it is stale. */
   async recoverClaims(): Promise<void> {
-    await this.write(() => this.statement('UPDATE destinations SET claimed_by = NULL, claimed_until = 0').run());
+    await this.write(() =>
+      this.statement(
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${earliestPending('destinations.destination')}`
+      ).run()
+    );
   }
 
   async releaseDestination(
     destination: string,
     worker: string,
-    hold: { retryAt: number | null; failed: boolean }
+    hold: { retryAt: number | null; failed: boolean },
+    now: number
   ): Promise<void> {
     await this.write(() =>
       this.statement(
-        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0,
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination')},
              retry_at = COALESCE(@retryAt, 0),
              failures = CASE WHEN @failed THEN failures + 1 ELSE 0 END
            WHERE destination = @destination AND claimed_by = @worker`
-      ).run({ destination, worker, retryAt: hold.retryAt, failed: hold.failed ? 1 : 0 })
+      ).run({ destination, worker, retryAt: hold.retryAt, failed: hold.failed ? 1 : 0, now })
     );
   }
 
@@ -465,9 +537,11 @@ export class SqliteStorage implements Storage {
           this.statement(
             `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, summarized = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
           ).run(now, id);
-          this.statement('UPDATE destinations SET retry_at = 0, failures = 0 WHERE destination = ?').run(
-            row.destination
-          );
+          this.statement(
+            `INSERT INTO destinations (destination, next_due) VALUES (@destination, @now)
+               ON CONFLICT (destination) DO UPDATE SET retry_at = 0, failures = 0,
+                 next_due = CASE WHEN next_due IS NULL OR next_due > @now THEN @now ELSE next_due END`
+          ).run({ destination: row.destination, now });
         })
         .immediate()
     );

@@ -170,12 +170,14 @@ export interface Storage {
   recoverClaims(): Promise<void>;
   /**
    * Ends a claim. `retryAt` holds the queue until then (backoff, rate limit, linger); `failed`
-   * counts a failed attempt towards the backoff, any other release resets the count.
+   * counts a failed attempt towards the backoff, any other release resets the count. `now`: the
+   * queue stays due for what it still holds that is due by then.
    */
   releaseDestination(
     destination: string,
     worker: string,
-    hold: { retryAt: number | null; failed: boolean }
+    hold: { retryAt: number | null; failed: boolean },
+    now: number
   ): Promise<void>;
   /** Backoff state of a destination: consecutive failed attempts. */
   destinationFailures(destination: string): Promise<number>;
