@@ -1,6 +1,7 @@
 /** Which alerts of a posted group a rule sends, and when (quiet hours). */
 import { type Alert, type AlertGroup, severityOf } from './alert';
 import type { Matcher, RuleConfig } from './config';
+import { wallClock } from './render/time';
 
 /** Prometheus semantics: regular expressions are anchored at both ends. */
 export function matcherRegex(value: string): RegExp {
@@ -64,27 +65,9 @@ function minutesOfDay(hhmm: string): number {
   return hours * 60 + minutes;
 }
 
-/** Per time zone: building an Intl formatter costs far more than formatting with one. */
-const clockFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function clockFormatter(timezone: string): Intl.DateTimeFormat {
-  let formatter = clockFormatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    clockFormatters.set(timezone, formatter);
-  }
-  return formatter;
-}
-
 function localMinutes(now: Date, timezone: string): number {
-  const parts = clockFormatter(timezone).formatToParts(now);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return get('hour') * 60 + get('minute');
+  const clock = wallClock(now.getTime(), timezone);
+  return Number(clock.hour) * 60 + Number(clock.minute);
 }
 
 /**

@@ -38,15 +38,21 @@ export function parseTime(iso: string | null): number | null {
   return Number.isNaN(ms) || ms <= 0 ? null : ms;
 }
 
+/** The wall clock in the given zone: year, month, day, hour (00-23), minute, second, as digits. */
+export function wallClock(ms: number, timezone: string): Record<string, string> {
+  const part: Record<string, string> = {};
+  for (const { type, value } of formatterFor(timezone).formatToParts(new Date(ms))) {
+    part[type] = value;
+  }
+  return part;
+}
+
 /** "2026-01-02 15:04:05" in the given zone, or '' when there is no time. */
 export function formatTime(ms: number | null, timezone: string): string {
   if (ms === null) {
     return '';
   }
-  const part: Record<string, string> = {};
-  for (const { type, value } of formatterFor(timezone).formatToParts(new Date(ms))) {
-    part[type] = value;
-  }
+  const part = wallClock(ms, timezone);
   return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
 }
 
