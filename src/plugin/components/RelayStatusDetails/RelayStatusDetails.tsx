@@ -2,6 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
+import { verbatim } from '../../utils/i18n';
 import { Badge, Text, useStyles2 } from '@grafana/ui';
 import { type RelayStatus } from '../../../core/api';
 import { testIds } from '../testIds';
@@ -75,15 +76,21 @@ export function RelayStatusDetails({ status }: Props) {
 function egressText({ url, source }: RelayStatus['egressProxy']): string {
   switch (source) {
     case 'flag':
-      return t('relay-status.egress.flag', 'through {{url}} (--wecom-proxy)', {
-        url,
-        interpolation: { escapeValue: false },
-      });
+      return t(
+        'relay-status.egress.flag',
+        'through {{url}} (--wecom-proxy)',
+        verbatim({
+          url,
+        })
+      );
     case 'env':
-      return t('relay-status.egress.env', 'through {{url}} (HTTPS_PROXY / HTTP_PROXY)', {
-        url,
-        interpolation: { escapeValue: false },
-      });
+      return t(
+        'relay-status.egress.env',
+        'through {{url}} (HTTPS_PROXY / HTTP_PROXY)',
+        verbatim({
+          url,
+        })
+      );
     case 'no_proxy':
       return t('relay-status.egress.no-proxy', 'direct: NO_PROXY exempts the WeCom API from the proxy');
     default:

@@ -2,6 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
+import { verbatim } from '../../utils/i18n';
 import { Alert, Icon, LinkButton, LoadingPlaceholder, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { errorMessage } from '../../data/queryClient';
@@ -52,12 +53,15 @@ export function RecentFailures({ failedTotal }: { failedTotal: number | undefine
               <li key={delivery.id} className={styles.item}>
                 <Stack direction="column" gap={0}>
                   <TextLink href={deliveriesUrl({ status: 'failed' }, delivery.id)} inline={false}>
-                    {t('overview.failures.item', '#{{id}} {{rule}} → {{destination}}', {
-                      id: delivery.id,
-                      rule: ruleName(delivery.rule),
-                      destination: delivery.label,
-                      interpolation: { escapeValue: false },
-                    })}
+                    {t(
+                      'overview.failures.item',
+                      '#{{id}} {{rule}} → {{destination}}',
+                      verbatim({
+                        id: delivery.id,
+                        rule: ruleName(delivery.rule),
+                        destination: delivery.label,
+                      })
+                    )}
                   </TextLink>
                   <Text color="secondary" variant="bodySmall">
                     {dateTimeFormat(delivery.createdAt)}

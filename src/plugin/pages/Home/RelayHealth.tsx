@@ -2,6 +2,7 @@ import React, { type ReactNode } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
+import { verbatim } from '../../utils/i18n';
 import { Alert, Badge, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { type RelayStatus } from '../../../core/api';
 import { type RelayError } from '../../api/relay';
@@ -122,11 +123,10 @@ function StatusWarnings({ status }: { status: RelayStatus }) {
               {t(
                 'overview.health.refused-reload.body',
                 'At {{time}} the files in {{folder}} did not pass the checks; the relay goes on with what it had before. Fix these and reload:',
-                {
+                verbatim({
                   time: dateTimeFormat(status.provisioningRefused.at),
                   folder: status.provisioning ?? '',
-                  interpolation: { escapeValue: false },
-                }
+                })
               )}
             </span>
             <ul className={styles.problems}>

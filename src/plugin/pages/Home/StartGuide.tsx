@@ -2,6 +2,7 @@ import React, { type ReactNode } from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
+import { verbatim } from '../../utils/i18n';
 import { Alert, Badge, Card, Icon, LinkButton, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { contactPointTitle } from '../../api/grafanaContactPoints';
 import { notificationPoliciesUrl } from '../../api/grafanaPolicies';
@@ -16,9 +17,6 @@ import { prefixRoute } from '../../utils/utils.routing';
 import { deliveriesUrl } from '../Deliveries/deliveryFilters';
 import { type StartGuide as StartGuideModel, type StepState } from './startGuide';
 import { useStartGuide } from './useStartGuide';
-
-/** Names are shown as typed: React escapes them, i18next must not do it a second time. */
-const AS_TYPED = { interpolation: { escapeValue: false } };
 
 const ruleUrl = (uid: string) => prefixRoute(`${ROUTES.Rules}/${encodeURIComponent(uid)}/edit`);
 
@@ -67,10 +65,13 @@ export function StartGuide({ relayUrl }: { relayUrl: string }) {
           )}
           detail={
             guide.service.services.length > 0 &&
-            t('home.guide.service.done', 'Services: {{names}}', {
-              names: guide.service.services.map((service) => service.name).join(', '),
-              ...AS_TYPED,
-            })
+            t(
+              'home.guide.service.done',
+              'Services: {{names}}',
+              verbatim({
+                names: guide.service.services.map((service) => service.name).join(', '),
+              })
+            )
           }
           actions={
             <>
@@ -105,10 +106,13 @@ export function StartGuide({ relayUrl }: { relayUrl: string }) {
           )}
           detail={
             guide.rule.rules.length > 0 &&
-            t('home.guide.rule.done', 'Rules: {{names}}', {
-              names: guide.rule.rules.map((rule) => rule.name).join(', '),
-              ...AS_TYPED,
-            })
+            t(
+              'home.guide.rule.done',
+              'Rules: {{names}}',
+              verbatim({
+                names: guide.rule.rules.map((rule) => rule.name).join(', '),
+              })
+            )
           }
           actions={
             <>
@@ -150,7 +154,7 @@ export function StartGuide({ relayUrl }: { relayUrl: string }) {
           description={t(
             'home.guide.connect.description',
             'Each rule has its own Grafana contact point, "{{title}}": a webhook to the relay with the rule’s ingest token. The rule’s page creates or updates it with one click.',
-            { title: contactPointTitle(t('home.guide.connect.rule-name', '<rule name>')), ...AS_TYPED }
+            verbatim({ title: contactPointTitle(t('home.guide.connect.rule-name', '<rule name>')) })
           )}
           detail={
             connections.length > 0 && (
@@ -183,7 +187,7 @@ export function StartGuide({ relayUrl }: { relayUrl: string }) {
                   href={ruleUrl(next.uid)}
                   disabled={!canEdit}
                 >
-                  {t('home.guide.connect.next', 'Connect "{{name}}"', { name: next.name, ...AS_TYPED })}
+                  {t('home.guide.connect.next', 'Connect "{{name}}"', verbatim({ name: next.name }))}
                 </LinkButton>
               </DisabledReason>
             ) : undefined
@@ -199,7 +203,7 @@ export function StartGuide({ relayUrl }: { relayUrl: string }) {
           description={t(
             'home.guide.route.description',
             'Grafana sends an alert to a contact point only when a notification policy routes it there. Under Alerting → Notification policies, choose "{{title}}" as the contact point of the default policy, or of a child policy whose matchers pick the alerts.',
-            { title: contactPointTitle(t('home.guide.connect.rule-name', '<rule name>')), ...AS_TYPED }
+            verbatim({ title: contactPointTitle(t('home.guide.connect.rule-name', '<rule name>')) })
           )}
           detail={routeDetail(guide.route)}
           actions={
@@ -227,16 +231,22 @@ export function StartGuide({ relayUrl }: { relayUrl: string }) {
 /** How step 4 was found done, or why it cannot be told. */
 function routeDetail(route: StartGuideModel['route']): string | undefined {
   if (route.routed.length > 0) {
-    return t('home.guide.route.by-policy', 'The notification policies send to {{titles}}.', {
-      titles: route.routed.join(', '),
-      ...AS_TYPED,
-    });
+    return t(
+      'home.guide.route.by-policy',
+      'The notification policies send to {{titles}}.',
+      verbatim({
+        titles: route.routed.join(', '),
+      })
+    );
   }
   if (route.deliveredThrough) {
-    return t('home.guide.route.by-delivery', 'Alerts (not tests) have arrived through the rule "{{name}}".', {
-      name: route.deliveredThrough.name,
-      ...AS_TYPED,
-    });
+    return t(
+      'home.guide.route.by-delivery',
+      'Alerts (not tests) have arrived through the rule "{{name}}".',
+      verbatim({
+        name: route.deliveredThrough.name,
+      })
+    );
   }
   if (!route.policiesReadable) {
     return t(
@@ -285,7 +295,7 @@ function Step({
             <span>{description}</span>
             {error && state !== 'done' ? (
               <Text color="warning">
-                {t('home.guide.cannot-tell', 'Cannot tell: {{reason}}', { reason: errorMessage(error), ...AS_TYPED })}
+                {t('home.guide.cannot-tell', 'Cannot tell: {{reason}}', verbatim({ reason: errorMessage(error) }))}
               </Text>
             ) : (
               detail && <Text color="primary">{detail}</Text>

@@ -82,10 +82,14 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
             {state && <ContactPointBadge state={state} />}
           </Stack>
           <Text color="secondary" variant="bodySmall">
-            {t('contact-point.explain', '"{{title}}": a webhook to {{url}} with the ingest token as Bearer token.', verbatim({
-              title: target.title,
-              url: target.url,
-            }))}
+            {t(
+              'contact-point.explain',
+              '"{{title}}": a webhook to {{url}} with the ingest token as Bearer token.',
+              verbatim({
+                title: target.title,
+                url: target.url,
+              })
+            )}
           </Text>
         </Stack>
         {disabledReason ? (
@@ -158,15 +162,14 @@ export function ConnectContactPoint({ rule }: { rule: RuleView }) {
             {t(
               'contact-point.yaml-explain',
               "The same contact point as a file for Grafana's provisioning/alerting folder. It holds no secret: Grafana expands ${{token}} (the relay's ingest token){{hmac}} from its own environment.",
-              {
+              verbatim({
                 token: INGEST_TOKEN_ENV,
                 hmac: target.hmac
                   ? t('contact-point.yaml-hmac', " and ${{secret}} (the rule's HMAC secret)", {
                       secret: HMAC_SECRET_ENV,
                     })
                   : '',
-                interpolation: { escapeValue: false },
-              }
+              })
             )}
           </Text>
           <pre className={styles.yaml} data-testid={testIds.connect.yaml}>
