@@ -9,7 +9,7 @@ import { COMPACT_TEMPLATES, DEFAULT_TEMPLATES } from './templates';
 import { usableTimezone } from './time';
 import type { MessageKind, RenderContext } from './types';
 import { cutToBytes, wellFormed } from './utf8';
-import { alertView, groupView, readingOrder, type AlertView, type LabelChoice } from './view';
+import { alertView, groupView, readingOrder, type AlertView, type RenderScope } from './view';
 
 /** Stands for `{{ part }}` while rendering; replaced by "(i/N)" once the number of parts is known. */
 export const PART_PLACEHOLDER = '\uE000part\uE001';
@@ -40,21 +40,16 @@ export class TemplateFailure extends Error {
   }
 }
 
-interface Scope {
-  kind: MessageKind;
-  language: Language;
-  timezone: string;
-  ruleName: string;
-  serviceName: string;
-  now: Date;
-  labels: LabelChoice;
-  digest: boolean;
-}
-
 /** Full: the rule's templates, each alert in detail. Compact: one line per alert (COMPACT_TEMPLATES). */
 export type Style = 'full' | 'compact';
 
-function render(source: string, which: keyof Templates, variables: object, scope: Scope, deadline: number): string {
+function render(
+  source: string,
+  which: keyof Templates,
+  variables: object,
+  scope: RenderScope,
+  deadline: number
+): string {
   try {
     return wellFormed(
       tidy(renderLiquid(source, variables, { timezone: scope.timezone, language: scope.language, deadline }))
@@ -65,7 +60,7 @@ function render(source: string, which: keyof Templates, variables: object, scope
 }
 
 /** Throws TemplateFailure naming the template that failed. */
-export function renderWith(templates: Templates, group: AlertGroup, scope: Scope): RenderedGroup {
+export function renderWith(templates: Templates, group: AlertGroup, scope: RenderScope): RenderedGroup {
   const deadline = Date.now() + GROUP_RENDER_MS;
   const shown = readingOrder(group.alerts).map((alert) => alertView(alert, group.source, scope));
   const view = groupView(group, shown, { ...scope, part: PART_PLACEHOLDER });
@@ -78,7 +73,7 @@ export function renderWith(templates: Templates, group: AlertGroup, scope: Scope
   };
 }
 
-function scopeOf(ctx: RenderContext, kind: MessageKind): Scope {
+function scopeOf(ctx: RenderContext, kind: MessageKind): RenderScope {
   return {
     kind,
     language: ctx.language,

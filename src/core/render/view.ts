@@ -306,20 +306,19 @@ function groupLinksOf(alerts: AlertView[], kinds: LinkKind[], digest: boolean, l
   return [...shared, ...silence];
 }
 
-export function groupView(
-  group: AlertGroup,
-  shown: AlertView[],
-  scope: {
-    kind: MessageKind;
-    language: Language;
-    timezone: string;
-    ruleName: string;
-    serviceName: string;
-    now: Date;
-    part: string;
-    digest: boolean;
-  }
-): GroupView {
+/** What a group is rendered for: the message kind, the rule's language, zone and label choice, the style. */
+export interface RenderScope {
+  kind: MessageKind;
+  language: Language;
+  timezone: string;
+  ruleName: string;
+  serviceName: string;
+  now: Date;
+  labels: LabelChoice;
+  digest: boolean;
+}
+
+export function groupView(group: AlertGroup, shown: AlertView[], scope: RenderScope & { part: string }): GroupView {
   const sharedLabels = sharedLabelsOf(shown);
   const linkKinds = linkKindsFor(shown, scope.digest);
   const groupLinks = groupLinksOf(shown, linkKinds, scope.digest, scope.language);
