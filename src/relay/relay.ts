@@ -101,7 +101,6 @@ export async function startRelay(
     client,
     logger,
     metrics,
-    apiBase: settings.apiBase,
     maxAgeMs: settings.maxAgeMs,
     lingerMs: settings.lingerMs,
     workerId: `${process.pid}-${crypto.randomBytes(4).toString('hex')}`,

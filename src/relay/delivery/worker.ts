@@ -16,7 +16,7 @@ import type { AppBody, RobotBody } from '../../core/messages';
 import { backoffMs } from './backoff';
 import { budgetOf } from './budget';
 import { sendTo } from './send';
-import { destinationsOf, type ResolvedDestination } from './destinations';
+import type { ResolvedDestination } from './destinations';
 import { afterFailure, needsCompanion, planQueue, type PlanItem } from './planner';
 import { stormMessages } from './storm';
 
@@ -26,7 +26,6 @@ export interface WorkerOptions {
   client: WecomClient;
   logger: Logger;
   metrics: Metrics;
-  apiBase: string;
   maxAgeMs: number;
   lingerMs: number;
   workerId: string;
@@ -306,25 +305,18 @@ export class DeliveryWorker {
     }
   }
 
-  /**
-   * Resolves each delivery against the current config, once per service; those whose rule or
-   * service is gone fail.
-   */
+  /** Resolves each delivery against the current config; those whose rule, service or destination is gone fail. */
   private async resolve(
     destination: string,
     deliveries: Delivery[]
   ): Promise<{ target?: ResolvedDestination; items: PlanItem[] }> {
-    const { catalog, apiBase } = this.options;
-    const byService = new Map<string, ResolvedDestination | undefined>();
+    const { catalog } = this.options;
     const items: PlanItem[] = [];
     let target: ResolvedDestination | undefined;
     for (const delivery of deliveries) {
       const rule = catalog.rules.get(delivery.ruleUid)?.config;
-      const service = catalog.services.get(delivery.serviceUid)?.config;
-      if (service && !byService.has(delivery.serviceUid)) {
-        byService.set(delivery.serviceUid, destinationsOf(service, apiBase).get(destination));
-      }
-      const resolved = byService.get(delivery.serviceUid);
+      const service = catalog.services.get(delivery.serviceUid);
+      const resolved = service?.destinations.get(destination);
       if (!rule || !resolved) {
         const missing = !rule
           ? `rule ${delivery.ruleUid}`

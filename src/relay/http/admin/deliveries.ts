@@ -5,7 +5,6 @@ import { deliveryStatuses } from '../../../core/delivery-states';
 import { answerHints } from '../../../core/errcodes';
 import { renderDeliveryMessages, ruleRenderContext } from '../../../core/render';
 import type { RelayContext } from '../../context';
-import { destinationsOf } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
 import type { Attempt, Delivery } from '../../storage/types';
 import { invalidRecipientsHint } from '../../wecom/recipients';
@@ -185,8 +184,7 @@ export function deliveryRoutes(app: AdminApi, context: RelayContext) {
 /** The messages this delivery renders to with the current config, in the style it was sent in. */
 function renderedMessages(delivery: Delivery, context: RelayContext) {
   const rule = context.catalog.rules.get(delivery.ruleUid)?.config;
-  const service = context.catalog.services.get(delivery.serviceUid)?.config;
-  const target = service && destinationsOf(service, context.settings.apiBase).get(delivery.destination);
+  const target = context.catalog.services.get(delivery.serviceUid)?.destinations.get(delivery.destination);
   if (!rule || !target) {
     return [];
   }

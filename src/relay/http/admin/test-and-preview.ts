@@ -6,7 +6,7 @@ import { selectAlerts } from '../../../core/match';
 import { normalizePayload, PayloadError } from '../../../core/normalize';
 import { limitOf, renderDeliveryMessages, ruleRenderContext, SAMPLE_GROUPS } from '../../../core/render';
 import type { RelayContext } from '../../context';
-import { destinationLabel, destinationsOf } from '../../delivery/destinations';
+import { destinationLabel } from '../../delivery/destinations';
 import { messageKindOf } from '../../delivery/worker';
 import { testService } from '../../test-send';
 import { invalidInput, languageOf, notFound } from '../errors';
@@ -44,7 +44,7 @@ export function testAndPreviewRoutes(app: AdminApi, context: RelayContext) {
         throw notFound('service', request.params.uid);
       }
       const destination = request.body?.destination;
-      const known = [...destinationsOf(service.config, settings.apiBase).keys()];
+      const known = [...service.destinations.keys()];
       if (destination !== undefined && !known.includes(destination)) {
         const message =
           language === 'zh-CN'
@@ -92,11 +92,11 @@ export function testAndPreviewRoutes(app: AdminApi, context: RelayContext) {
       const selected = selectAlerts(group, rule);
       const destinations = [];
       for (const serviceUid of rule.services) {
-        const service = catalog.services.get(serviceUid)?.config;
+        const service = catalog.services.get(serviceUid);
         if (!service || !selected) {
           continue;
         }
-        for (const [destination, target] of destinationsOf(service, settings.apiBase)) {
+        for (const [destination, target] of service.destinations) {
           const kind = messageKindOf(target);
           const rendered = renderDeliveryMessages([{ group: selected, ctx: ruleRenderContext(rule) }], kind);
           const messages = rendered.messages.map(({ body, bytes, limit }) => ({ body, bytes, limit }));
