@@ -43,7 +43,7 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
     );
     return 1;
   }
-  const storage = openStorage(settings, { migrate: false });
+  const storage = await openStorage(settings, { migrate: false });
   try {
     const catalog = new Catalog(storage, new SecretBox(secretKey), settings.apiBase);
     await catalog.reload();

@@ -1,6 +1,7 @@
 /**
  * Starts a real relay (HTTP on loopback, SQLite in a temp dir) against the WeCom simulator, with
- * a provisioning folder written by the test.
+ * a provisioning folder written by the test. With WECOM_RELAY_TEST_BACKEND=postgres the relay
+ * stores in a fresh schema of WECOM_RELAY_TEST_DATABASE_URL instead: the same tests, on PostgreSQL.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { stringify } from 'yaml';
 import { createLogger } from '../../src/relay/logger';
 import { startRelay, type Relay } from '../../src/relay/relay';
 import { resolveSettings } from '../../src/relay/settings';
+import { createTestSchema } from './postgres';
 import { startWecomSimulator, type WecomSimulator } from './wecom-simulator';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -121,6 +123,8 @@ export async function startHarness(
     },
     env
   );
+  const schema = process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? await createTestSchema() : undefined;
+  settings.databaseUrl = schema?.url;
   const logFile = path.join(dataDir, 'relay.log');
   const logger = createLogger('info', fs.createWriteStream(logFile));
   const relay = await startRelay(settings, { env, logger });
@@ -153,6 +157,7 @@ export async function startHarness(
     close: async () => {
       await relay.stop();
       await wecom.close();
+      await schema?.drop();
     },
   };
 }
