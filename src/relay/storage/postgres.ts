@@ -84,12 +84,15 @@ interface Prepared {
 
 /** Statements every ingest runs, prepared once per connection by name. */
 const INGEST = {
+  // A group seen within its window is a duplicate: its row is left as it is and its key does not
+  // come back. Keys in order, so that two replicas' commits never wait on each other in a cycle.
   dedup: {
     name: 'wecom_relay_dedup',
-    // A group seen within its window is a duplicate: the row is left as it is and nothing returns.
-    text: `INSERT INTO ingests (dedup_key, received_at) VALUES ($1, $2)
+    text: `WITH input AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(dedup_key, received_at, cutoff))
+           INSERT INTO ingests (dedup_key, received_at) SELECT dedup_key, received_at FROM input ORDER BY dedup_key
            ON CONFLICT (dedup_key) DO UPDATE SET received_at = EXCLUDED.received_at
-           WHERE ingests.received_at <= $3 RETURNING 1`,
+           WHERE ingests.received_at <= (SELECT cutoff FROM input WHERE input.dedup_key = EXCLUDED.dedup_key)
+           RETURNING dedup_key`,
   },
   ids: {
     name: 'wecom_relay_ids',
@@ -274,30 +277,14 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  /**
-   * One transaction for the whole batch. Dedup keys are upserted in key order (two replicas then
-   * never wait on each other in a cycle); results keep the order of `writes`.
-   */
+  /** One transaction for the whole batch; results keep the order of `writes`. */
   async ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
     return this.transaction(async (tx) => {
-      const stored = new Map<number, boolean>();
-      const byKey = writes
-        .map((write, index) => ({ write, index }))
-        .filter(({ write }) => write.action === 'enqueue')
-        .sort((a, b) => compareKeys(a.write, b.write));
-      for (const { write, index } of byKey) {
-        if (write.action === 'enqueue') {
-          const { rowCount } = await tx.query({
-            ...INGEST.dedup,
-            values: [write.dedupKey, write.now, write.now - write.dedupWindowMs],
-          });
-          stored.set(index, (rowCount ?? 0) > 0);
-        }
-      }
+      const stored = await this.deduplicate(tx, writes);
       const groups: string[] = [];
       const rows: IngestRow[] = [];
       const rowsOfWrite = writes.map((write, index) => {
-        const status = write.action === 'skip' || !stored.get(index) ? 'skipped' : 'pending';
+        const status = write.action === 'skip' || !stored.has(index) ? 'skipped' : 'pending';
         const reason = write.action === 'skip' ? write.reason : status === 'skipped' ? 'duplicate' : null;
         let group: AlertGroup | undefined;
         const first = rows.length;
@@ -331,7 +318,7 @@ export class PostgresStorage implements Storage {
           rows.map((row) => row.delivery.kind),
           rows.map((row) => row.delivery.label),
           rows.map((row) => (row.delivery.isTest ? 1 : 0)),
-          rows.map((row) => row.delivery.notBefore),
+          rows.map((row) => Math.ceil(row.delivery.notBefore)),
           rows.map((row) => row.status),
           rows.map((row) => row.reason ?? row.delivery.reason ?? null),
           rows.map((row) => row.now),
@@ -341,7 +328,10 @@ export class PostgresStorage implements Storage {
       if (pending.length > 0) {
         await tx.query({
           ...INGEST.touch,
-          values: [pending.map((row) => row.delivery.destination), pending.map((row) => row.delivery.notBefore)],
+          values: [
+            pending.map((row) => row.delivery.destination),
+            pending.map((row) => Math.ceil(row.delivery.notBefore)),
+          ],
         });
       }
       return rowsOfWrite.map(({ first, count, stored }) => ({
@@ -349,6 +339,33 @@ export class PostgresStorage implements Storage {
         ids: deliveryIds.slice(first, first + count),
       }));
     });
+  }
+
+  /**
+   * Which enqueue writes are new, by index. One statement for the batch; a key that comes twice
+   * in it (one upsert cannot touch a row twice) goes one write at a time, in order.
+   */
+  private async deduplicate(tx: Tx, writes: IngestWrite[]): Promise<Set<number>> {
+    const enqueued = writes.flatMap((write, index) => (write.action === 'enqueue' ? [{ write, index }] : []));
+    const keys = enqueued.map(({ write }) => write.dedupKey);
+    const batches = new Set(keys).size === keys.length ? [enqueued] : enqueued.map((one) => [one]);
+    if (enqueued.length === 0) {
+      return new Set();
+    }
+    const stored = new Set<number>();
+    for (const batch of batches) {
+      const { rows } = await tx.query<{ dedup_key: string }>({
+        ...INGEST.dedup,
+        values: [
+          batch.map(({ write }) => write.dedupKey),
+          batch.map(({ write }) => write.now),
+          batch.map(({ write }) => write.now - write.dedupWindowMs),
+        ],
+      });
+      const fresh = new Set(rows.map((row) => row.dedup_key));
+      batch.filter(({ write }) => fresh.has(write.dedupKey)).forEach(({ index }) => stored.add(index));
+    }
+    return stored;
   }
 
   async dueDestinations(now: number): Promise<DueDestination[]> {
@@ -434,7 +451,8 @@ export class PostgresStorage implements Storage {
            retry_at = COALESCE($4::bigint, 0),
            failures = CASE WHEN $5 THEN failures + 1 ELSE 0 END
          WHERE destination = $1 AND claimed_by = $2`,
-      [destination, worker, now, hold.retryAt, hold.failed]
+      // Backoff jitter makes fractional times; the column holds whole ms.
+      [destination, worker, now, hold.retryAt === null ? null : Math.ceil(hold.retryAt), hold.failed]
     );
   }
 
@@ -720,9 +738,4 @@ export class PostgresStorage implements Storage {
     }
     return new StorageUnavailable(`storage error: ${error.message}`);
   }
-}
-
-function compareKeys(a: IngestWrite, b: IngestWrite): number {
-  const [x, y] = [a.action === 'enqueue' ? a.dedupKey : '', b.action === 'enqueue' ? b.dedupKey : ''];
-  return x < y ? -1 : x > y ? 1 : 0;
 }
