@@ -6,7 +6,7 @@ import { serviceProblems } from '../core/validation';
 import { envTwin } from './cli-flags';
 import { Catalog } from './config/catalog';
 import { localeLanguage } from './locale';
-import { openStorage } from './relay';
+import { openStorage } from './storage/open';
 import { SecretBox } from './secrets';
 import { resolveSettings, type Flags } from './settings';
 import { testService, type DestinationResult } from './test-send';

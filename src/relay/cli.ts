@@ -1,4 +1,5 @@
 /** The `wecom-relay` command: serve, validate, send-test. */
+import { isMainThread } from 'node:worker_threads';
 import { commandHelp, envTwin, GENERAL_HELP, parseCommandLine, UsageError } from './cli-flags';
 import { sendTestFromCli } from './cli-send-test';
 import { localeLanguage } from './locale';
@@ -107,14 +108,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) {
-      process.exitCode = code;
+// The bundle is also the delivery thread's code (delivery/thread.ts): it runs no command there.
+if (isMainThread) {
+  void main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) {
+        process.exitCode = code;
+      }
+    },
+    (error) => {
+      console.error(`wecom-relay: ${(error as Error).message}`);
+      process.exitCode = 1;
     }
-  },
-  (error) => {
-    console.error(`wecom-relay: ${(error as Error).message}`);
-    process.exitCode = 1;
-  }
-);
+  );
+}

@@ -1,5 +1,5 @@
 import type { Catalog } from './config/catalog';
-import type { DeliveryWorker } from './delivery/worker';
+import type { DeliveryThread } from './delivery/thread';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { ProvisioningError } from './provisioning/load';
@@ -13,7 +13,7 @@ export interface RelayContext {
   settings: Settings;
   storage: Storage;
   catalog: Catalog;
-  worker: DeliveryWorker;
+  worker: DeliveryThread;
   client: WecomClient;
   metrics: Metrics;
   logger: Logger;

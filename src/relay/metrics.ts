@@ -85,3 +85,6 @@ export function createMetrics(storage: Storage) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** A counter as its users see it: prom-client's, or a forwarder to it from the delivery thread. */
+export type Counts<L extends string> = { inc(labels: Partial<Record<L, string | number>>, value?: number): void };

@@ -1,9 +1,8 @@
 /** Wires the relay together: storage, config, provisioning, the delivery worker and the HTTP server. */
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { Catalog } from './config/catalog';
 import type { RelayContext } from './context';
-import { DeliveryWorker } from './delivery/worker';
+import { DeliveryThread } from './delivery/thread';
 import { buildServer } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -12,13 +11,11 @@ import { loadProvisioning, ProvisioningError } from './provisioning/load';
 import { SecretBox, secretFromEnvOrFile } from './secrets';
 import type { Settings } from './settings';
 import { lockDataDir } from './storage/lock';
-import { PostgresStorage } from './storage/postgres';
-import { SqliteStorage } from './storage/sqlite';
-import type { Storage } from './storage/types';
+import { openStorage } from './storage/open';
 import { WecomClient } from './wecom/client';
 import { resolveEgress } from './wecom/egress';
 import { sealedTokens } from './wecom/shared-tokens';
-import { invalidRecipientKind } from './wecom/recipients';
+import { clientEvents } from './wecom/events';
 import { VERSION } from './version';
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -30,24 +27,6 @@ export interface Relay {
   server: Awaited<ReturnType<typeof buildServer>>;
   url: string;
   stop(): Promise<void>;
-}
-
-/**
- * SQLite in the data dir, or the PostgreSQL of --database-url. `migrate: false` for a command
- * beside a running relay: only `serve` changes the schema.
- */
-export async function openStorage(
-  settings: Settings,
-  options: { logger?: Logger; migrate?: boolean } = {}
-): Promise<Storage> {
-  const onBackgroundError = (error: Error) => options.logger?.error({ err: error }, 'storage maintenance failed');
-  if (settings.databaseUrl) {
-    return PostgresStorage.open(settings.databaseUrl, { onBackgroundError, migrate: options.migrate });
-  }
-  return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'), {
-    onBackgroundError,
-    migrate: options.migrate,
-  });
 }
 
 /** The three secrets: from env when set, else generated once into the data dir. */
@@ -100,27 +79,17 @@ export async function startRelay(
     apiBase: settings.apiBase,
     dispatcher: egress.dispatcher,
     sharedTokens: sealedTokens(storage, box),
-    onTokenRefresh: (_corpId, _agentId, ok) => metrics.tokenRefreshes.inc({ result: ok ? 'ok' : 'error' }),
-    onInvalidRecipients: (app, recipients) => {
-      for (const recipient of recipients) {
-        metrics.invalidRecipients.inc({ kind: invalidRecipientKind(recipient) });
-      }
-      logger.warn(
-        { corpId: app.corpId, agentId: app.agentId, invalidRecipients: recipients },
-        'WeCom delivered an app message, but not to these recipients (check 通讯录 账号 spelling and the app’s 可见范围)'
-      );
-    },
+    ...clientEvents(metrics, logger),
   });
-  const worker = new DeliveryWorker({
-    storage,
-    catalog,
-    client,
+  const worker = new DeliveryThread({
+    settings,
+    secretKey: secrets.secretKey,
+    workerId: `${process.pid}-${crypto.randomBytes(4).toString('hex')}`,
     logger,
     metrics,
-    maxAgeMs: settings.maxAgeMs,
-    lingerMs: settings.lingerMs,
-    workerId: `${process.pid}-${crypto.randomBytes(4).toString('hex')}`,
+    client,
   });
+  catalog.onChange(() => worker.configChanged());
 
   const reloadProvisioning = async () => {
     if (!settings.provisioning) {
@@ -167,9 +136,15 @@ export async function startRelay(
     lock?.release();
     throw error;
   }
+  try {
+    await worker.start();
+  } catch (error) {
+    await storage.close();
+    lock?.release();
+    throw error;
+  }
   const server = await buildServer(context);
   const address = await server.listen({ port: settings.port, host: settings.host });
-  worker.start();
   const prune = () => {
     const now = Date.now();
     storage

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
 import { robotDestination } from '../../src/relay/delivery/destinations';
-import { APP, ROBOT_KEY, defaultProvisioning, fixture, robotTexts, startHarness } from '../support/relay-harness';
+import { DeliveryWorker } from '../../src/relay/delivery/worker';
+import type { Storage } from '../../src/relay/storage/types';
+import {
+  APP,
+  ROBOT_KEY,
+  defaultProvisioning,
+  fixture,
+  robotTexts,
+  startHarness,
+  type Harness,
+} from '../support/relay-harness';
 
 function group(
   name: string,
@@ -26,6 +36,32 @@ function group(
   }));
   base.status = status;
   return base;
+}
+
+/** The relay's storage with methods a test may replace, leaving the relay's own object alone. */
+function patchable(storage: Storage): Storage {
+  return Object.create(storage) as Storage;
+}
+
+/**
+ * A DeliveryWorker in the test's process, on `storage`, in place of the relay's delivery thread:
+ * so that a test can make the worker's storage fail.
+ */
+async function workerOn(h: Harness, storage: Storage): Promise<DeliveryWorker> {
+  const { catalog, client, logger, metrics, settings } = h.relay.context;
+  await h.relay.context.worker.stop();
+  const worker = new DeliveryWorker({
+    storage,
+    catalog,
+    client,
+    logger,
+    metrics,
+    maxAgeMs: settings.maxAgeMs,
+    lingerMs: settings.lingerMs,
+    workerId: 'test-worker',
+  });
+  worker.start();
+  return worker;
 }
 
 describe('delivery to WeCom', () => {
@@ -278,7 +314,8 @@ describe('delivery to WeCom', () => {
 
   test('a storage that throws holds the queue back with growing waits instead of spinning, then delivers', async () => {
     const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
-    const storage = h.relay.context.storage;
+    const storage = patchable(h.relay.context.storage);
+    const worker = await workerOn(h, storage);
     const claim = storage.claimDestination.bind(storage);
     const claims: number[] = [];
     let failing = 3;
@@ -298,13 +335,15 @@ describe('delivery to WeCom', () => {
       // Backoff from 0.5 s, ×1.5, at least half of each step with jitter.
       [250, 375, 562].forEach((least, i) => assert.ok(gaps[i] >= least, `wait ${i + 1}: ${gaps[i]} ms`));
     } finally {
+      await worker.stop();
       await h.close();
     }
   });
 
   test('an error in the middle of a pass counts as a failure of the queue, not as a success', async () => {
     const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
-    const storage = h.relay.context.storage;
+    const storage = patchable(h.relay.context.storage);
+    const worker = await workerOn(h, storage);
     const countSends = storage.countSends.bind(storage);
     let failing = 2;
     storage.countSends = async (...args) => {
@@ -328,6 +367,7 @@ describe('delivery to WeCom', () => {
       assert.deepEqual(seen.slice(0, 2), [0, 1], 'the second error counts on from the first');
       await h.until(async () => (await failures(destination)) === 0, 5_000);
     } finally {
+      await worker.stop();
       await h.close();
     }
   });

@@ -76,12 +76,18 @@ export class Catalog {
   /** Reloads started so far, and the newest one: one that finishes after a later one must not win. */
   private reloads = 0;
   private newest: Promise<void> = Promise.resolve();
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(
     private readonly storage: ObjectStore,
     readonly box: SecretBox,
     private readonly apiBase: string
   ) {}
+
+  /** Calls `listener` after each reload: the view may hold changes. */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
 
   /** Follows the changes other relays sharing the storage make; `onError` when a reload fails. */
   follow(onError: (error: unknown) => void): void {
@@ -103,6 +109,7 @@ export class Catalog {
           })
         );
         this.rules = new Map(rules.map((stored) => [stored.uid, toEntry<RuleConfig>('rule', stored, this.box)]));
+        this.changeListeners.forEach((listener) => listener());
         return undefined;
       }
     );

@@ -9,7 +9,7 @@ import { companionText, ruleRenderContext, type MessageKind } from '../../core/r
 import type { Mentions, RuleConfig } from '../../core/config';
 import type { Catalog } from '../config/catalog';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
+import type { Counts } from '../metrics';
 import type { AttemptRecord, Delivery, DeliveryProgress, QueueStore, SendLedger } from '../storage/types';
 import type { SendOutcome, WecomClient } from '../wecom/client';
 import type { AppBody, RobotBody } from '../../core/messages';
@@ -20,12 +20,21 @@ import type { ResolvedDestination } from './destinations';
 import { afterFailure, needsCompanion, planQueue, type PlanItem } from './planner';
 import { stormMessages } from './storm';
 
+/** What a worker counts: the relay's Prometheus metrics, or their forwarders on the delivery thread. */
+export interface DeliveryMetrics {
+  deliveries: Counts<'kind' | 'outcome'>;
+  messages: Counts<'kind'>;
+  errcodes: Counts<'kind' | 'errcode'>;
+  rateLimitWaits: Counts<'kind'>;
+  sendLatency: { observe(labels: Partial<Record<'kind', string>>, value: number): void };
+}
+
 export interface WorkerOptions {
   storage: QueueStore & SendLedger;
   catalog: Catalog;
   client: WecomClient;
-  logger: Logger;
-  metrics: Metrics;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  metrics: DeliveryMetrics;
   maxAgeMs: number;
   lingerMs: number;
   workerId: string;

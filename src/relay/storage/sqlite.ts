@@ -57,15 +57,19 @@ export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly checkpoints: Checkpoints;
+  private readonly checkpoints: Checkpoints | undefined;
   private readonly ingestThread: IngestThread;
   private readonly groups = new GroupCache();
 
   /**
    * `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds).
    * `migrate: false` for a process beside the relay: the schema must already be this release's.
+   * `checkpoints: false` for a connection beside the relay's own, which checkpoints for both.
    */
-  constructor(file: string, options: { onBackgroundError?: (error: Error) => void; migrate?: boolean } = {}) {
+  constructor(
+    file: string,
+    options: { onBackgroundError?: (error: Error) => void; migrate?: boolean; checkpoints?: boolean } = {}
+  ) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     fs.chmodSync(file, 0o600);
@@ -81,7 +85,9 @@ export class SqliteStorage implements Storage {
       throw error;
     }
     this.ingestThread = new IngestThread(file);
-    this.checkpoints = startCheckpoints(file, options.onBackgroundError ?? (() => {}));
+    if (options.checkpoints !== false) {
+      this.checkpoints = startCheckpoints(file, options.onBackgroundError ?? (() => {}));
+    }
   }
 
   /** The prepared statement for `sql`, prepared on first use. */
@@ -105,7 +111,7 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     await this.ingestThread.stop();
-    await this.checkpoints.stop();
+    await this.checkpoints?.stop();
     if (this.db.open) {
       this.db.close();
     }

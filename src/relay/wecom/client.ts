@@ -46,6 +46,8 @@ export interface WecomClientOptions {
   onInvalidRecipients?: (app: AppCredentials, recipients: string[]) => void;
   /** How the calls leave (a proxy, or direct); see egress.ts. */
   dispatcher?: Dispatcher;
+  /** Called when WeCom names the relay's address in a 60020 answer. */
+  onEgressIp?: (ip: string) => void;
   /** Tokens shared with the other relays on the same database, fetched once for all. */
   sharedTokens?: SharedTokens;
 }
@@ -76,6 +78,7 @@ export class WecomClient {
   private readonly timeoutMs: number;
   private readonly onTokenRefresh?: WecomClientOptions['onTokenRefresh'];
   private readonly onInvalidRecipients?: WecomClientOptions['onInvalidRecipients'];
+  private readonly onEgressIp?: WecomClientOptions['onEgressIp'];
   private readonly dispatcher: Dispatcher;
   private readonly tokens: TokenStore<Verdict>;
 
@@ -84,6 +87,7 @@ export class WecomClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.onTokenRefresh = options.onTokenRefresh;
     this.onInvalidRecipients = options.onInvalidRecipients;
+    this.onEgressIp = options.onEgressIp;
     this.dispatcher = options.dispatcher ?? new Agent();
     this.tokens = new TokenStore((app) => this.fetchToken(app), FAILED_CREDENTIAL_HOLD_MS, options.sharedTokens);
   }
@@ -95,9 +99,16 @@ export class WecomClient {
 
   private egressIp: string | undefined;
 
+  /** An address WeCom reported to another client of this relay (the delivery thread's). */
+  noteEgressIp(ip: string): void {
+    this.egressIp = ip;
+  }
+
   private observe(outcome: SendOutcome): SendOutcome {
-    if (outcome.errcode === 60020) {
-      this.egressIp = egressIpFromErrmsg(outcome.errmsg) ?? this.egressIp;
+    const ip = outcome.errcode === 60020 ? egressIpFromErrmsg(outcome.errmsg) : undefined;
+    if (ip) {
+      this.egressIp = ip;
+      this.onEgressIp?.(ip);
     }
     return outcome;
   }

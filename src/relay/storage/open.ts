@@ -1,0 +1,26 @@
+import path from 'node:path';
+import type { Logger } from '../logger';
+import type { Settings } from '../settings';
+import { PostgresStorage } from './postgres';
+import { SqliteStorage } from './sqlite';
+import type { Storage } from './types';
+
+/**
+ * SQLite in the data dir, or the PostgreSQL of --database-url. `migrate: false` for a connection
+ * beside the relay's own (send-test, the delivery thread): only `serve` changes the schema.
+ * `maintenance: false` leaves SQLite's checkpoints to the relay's own connection.
+ */
+export async function openStorage(
+  settings: Settings,
+  options: { logger?: Pick<Logger, 'error'>; migrate?: boolean; maintenance?: boolean } = {}
+): Promise<Storage> {
+  const onBackgroundError = (error: Error) => options.logger?.error({ err: error }, 'storage maintenance failed');
+  if (settings.databaseUrl) {
+    return PostgresStorage.open(settings.databaseUrl, { onBackgroundError, migrate: options.migrate });
+  }
+  return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'), {
+    onBackgroundError,
+    migrate: options.migrate,
+    checkpoints: options.maintenance,
+  });
+}
