@@ -152,14 +152,29 @@ function listURL(groups: StormGroup[]): string {
   return '';
 }
 
+/** An entry's name line and instances as listed, neutralised once however often it is laid out. */
+const entryParts = new WeakMap<Entry, { head: string; instances: string[] }>();
+
+function partsOf(entry: Entry, strings: Strings): { head: string; instances: string[] } {
+  let parts = entryParts.get(entry);
+  if (!parts) {
+    const severity = entry.severities.length > 0 ? ` · ${neutralise(entry.severities.join('/'))}` : '';
+    parts = {
+      head: `**${neutralise(entry.name)}** ×${strings.count(entry.count)}${severity}`,
+      instances: entry.instances.map((instance) => `\`${neutralise(instance)}\``),
+    };
+    entryParts.set(entry, parts);
+  }
+  return parts;
+}
+
 function entryMarkdown(entry: Entry, strings: Strings): string {
-  const severity = entry.severities.length > 0 ? ` · ${neutralise(entry.severities.join('/'))}` : '';
-  const head = `**${neutralise(entry.name)}** ×${strings.count(entry.count)}${severity}`;
+  const { head, instances } = partsOf(entry, strings);
   if (entry.instances.length === 0) {
     return head;
   }
   const hidden = entry.instances.length - entry.shown;
-  const listed = entry.instances.slice(0, entry.shown).map((instance) => `\`${neutralise(instance)}\``);
+  const listed = instances.slice(0, entry.shown);
   const more = hidden > 0 ? `+${hidden}` : '';
   return `${head}\n> ${[...listed, more].filter(Boolean).join(' ')}`;
 }
@@ -179,7 +194,8 @@ interface Layout {
   listed: number;
 }
 
-function markdownOf(layout: Layout, strings: Strings): string {
+/** The message; `framing` leaves the entries' own lines out (to size the rest of it). */
+function markdownOf(layout: Layout, strings: Strings, framing = false): string {
   const listed = layout.entries.slice(0, layout.listed);
   const lines = [`## ${layout.heading}`];
   if (layout.link) {
@@ -188,7 +204,10 @@ function markdownOf(layout: Layout, strings: Strings): string {
   for (const status of ['firing', 'resolved'] as const) {
     const section = listed.filter((entry) => entry.status === status);
     if (section.length > 0) {
-      lines.push(sectionHeading(status, section, strings), ...section.map((entry) => entryMarkdown(entry, strings)));
+      lines.push(sectionHeading(status, section, strings));
+      if (!framing) {
+        lines.push(...section.map((entry) => entryMarkdown(entry, strings)));
+      }
     }
   }
   const rest = layout.entries.slice(layout.listed);
@@ -234,13 +253,37 @@ export function renderStormView(groups: StormGroup[], options: StormOptions): St
       : FORMATS[kind].body(markdown);
   const measure = () => utf8Bytes(fieldOf(markdownOf(layout, strings)));
 
-  while (layout.listed > 0 && measure() > limit) {
-    layout.listed--;
+  // The most entries that fit. Every kind's text is made line by line, so the size with the first
+  // k entries is that of the rest of the message plus the sizes of their lines; below all
+  // entries (where a line sums up the others) it only grows with k, so halving finds it. The
+  // exact size then has the last word.
+  const entryBytes = (entry: Entry) => utf8Bytes(FORMATS[kind].body(entryMarkdown(entry, strings)));
+  const upTo = [0];
+  entries.forEach((entry, i) => upTo.push(upTo[i] + entryBytes(entry) + 1));
+  const estimate = (listed: number) => {
+    layout.listed = listed;
+    return utf8Bytes(fieldOf(markdownOf(layout, strings, true))) + upTo[listed];
+  };
+  const fitsWith = (listed: number) => {
+    layout.listed = listed;
+    return measure() <= limit;
+  };
+  if (!fitsWith(entries.length)) {
+    let [fits, fitsNot] = [0, entries.length];
+    while (fitsNot - fits > 1) {
+      const middle = Math.floor((fits + fitsNot) / 2);
+      [fits, fitsNot] = estimate(middle) > limit ? [fits, middle] : [middle, fitsNot];
+    }
+    while (fits > 0 && !fitsWith(fits)) {
+      fits--;
+    }
+    while (fits + 1 < entries.length && fitsWith(fits + 1)) {
+      fits++;
+    }
+    layout.listed = fits;
   }
   // Instances, one per name in turn, while they fit; a name whose next instance does not fit is
-  // done. Every kind's text is made line by line, so a step changes the size by the change of
-  // its entry's lines alone.
-  const entryBytes = (entry: Entry) => utf8Bytes(FORMATS[kind].body(entryMarkdown(entry, strings)));
+  // done: a step changes the size by the change of its entry's lines alone.
   let bytes = measure();
   const open = new Set(entries.slice(0, layout.listed).filter((entry) => entry.instances.length > 0));
   while (open.size > 0) {
