@@ -62,9 +62,17 @@ export function secretFromEnvOrFile(envValue: string | undefined, dataDir: strin
   return { value, file, created: true };
 }
 
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
+
+/** The expected tokens' digests: the same two tokens are checked on every request. */
+const expectedDigests = new Map<string, Buffer>();
+
 /** Constant-time comparison of a presented token with the expected one. */
 export function tokensEqual(presented: string, expected: string): boolean {
-  const a = crypto.createHash('sha256').update(presented).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
+  let digest = expectedDigests.get(expected);
+  if (!digest) {
+    digest = sha256(expected);
+    expectedDigests.set(expected, digest);
+  }
+  return crypto.timingSafeEqual(sha256(presented), digest);
 }
