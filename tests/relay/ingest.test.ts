@@ -242,6 +242,7 @@ describe('group commit', () => {
     const commits: string[][] = [];
     const group = new GroupCommit(
       {
+        ingestCommits: 1,
         ingest: async (writes) => {
           commits.push(writes.map((w) => (w.action === 'enqueue' ? w.dedupKey : '')));
           return writes.map(() => ({ stored: true, ids: [] }));
@@ -256,9 +257,37 @@ describe('group commit', () => {
     ]);
   });
 
+  test('up to the storage’s number of commits are under way at once; the next batch waits for one to end', async () => {
+    const started: string[][] = [];
+    const finish: Array<() => void> = [];
+    const group = new GroupCommit({
+      ingestCommits: 2,
+      ingest: (writes) => {
+        started.push(writes.map((w) => (w.action === 'enqueue' ? w.dedupKey : '')));
+        return new Promise((resolve) => finish.push(() => resolve(writes.map(() => ({ stored: true, ids: [] })))));
+      },
+    });
+    const turn = async (keys: string[]) => {
+      const writes = keys.map((key) => group.write(write(key)));
+      await new Promise((resolve) => setImmediate(resolve));
+      return writes;
+    };
+    const first = await turn(['a', 'b']);
+    const second = await turn(['c']);
+    const third = await turn(['d', 'e']);
+    assert.deepEqual(started, [['a', 'b'], ['c']], 'two under way, the third batch gathers');
+    finish.shift()!();
+    await Promise.all(first);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(started, [['a', 'b'], ['c'], ['d', 'e']]);
+    finish.splice(0).forEach((done) => done());
+    await Promise.all([...second, ...third]);
+  });
+
   test('a failed commit fails every write in it, and the next commit goes on', async () => {
     let fail = true;
     const group = new GroupCommit({
+      ingestCommits: 1,
       ingest: async (writes) => {
         if (fail) {
           throw new Error('disk full');

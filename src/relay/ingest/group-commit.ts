@@ -1,8 +1,9 @@
 /**
  * Group commit: the webhooks that arrive in one turn of the event loop are written in one
  * transaction, so that they share its fsync; those that arrive while a commit is under way form
- * the next one. Each write's promise settles only once the commit holding it has finished: with
- * its result, or with the commit's error for every write in it.
+ * the next one (up to the storage's `ingestCommits` under way at once). Each write's promise
+ * settles only once the commit holding it has finished: with its result, or with the commit's
+ * error for every write in it.
  */
 import type { IngestResult, IngestStore, IngestWrite } from '../storage/types';
 
@@ -18,7 +19,7 @@ interface Waiting {
 export class GroupCommit {
   private waiting: Waiting[] = [];
   private scheduled = false;
-  private committing = false;
+  private committing = 0;
 
   constructor(
     private readonly storage: IngestStore,
@@ -43,11 +44,11 @@ export class GroupCommit {
   private async commit(): Promise<void> {
     this.scheduled = false;
     // A commit under way schedules the next one when it ends.
-    if (this.committing || this.waiting.length === 0) {
+    if (this.committing >= this.storage.ingestCommits || this.waiting.length === 0) {
       return;
     }
     const batch = this.waiting.splice(0, this.maxBatch);
-    this.committing = true;
+    this.committing++;
     try {
       const results = await this.storage.ingest(batch.map((waiting) => waiting.write));
       batch.forEach((waiting, index) => waiting.resolve(results[index]));
@@ -56,7 +57,7 @@ export class GroupCommit {
         waiting.reject(error);
       }
     } finally {
-      this.committing = false;
+      this.committing--;
       if (this.waiting.length > 0) {
         this.schedule();
       }

@@ -131,6 +131,11 @@ interface IngestRow {
 
 export class PostgresStorage implements Storage {
   readonly kind = 'postgres' as const;
+  /**
+   * Batches overlap: while one waits for its commit's WAL flush, the next is written (PostgreSQL
+   * flushes the commits that wait together).
+   */
+  readonly ingestCommits = 4;
   private readonly groups = new GroupCache();
   private readonly objectListeners: Array<() => void> = [];
   private listener: pg.Client | undefined;
@@ -446,14 +451,23 @@ export class PostgresStorage implements Storage {
     hold: { retryAt: number | null; failed: boolean },
     now: number
   ): Promise<void> {
-    await this.run(
-      `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('$1', '$3')},
-           retry_at = COALESCE($4::bigint, 0),
-           failures = CASE WHEN $5 THEN failures + 1 ELSE 0 END
-         WHERE destination = $1 AND claimed_by = $2`,
-      // Backoff jitter makes fractional times; the column holds whole ms.
-      [destination, worker, now, hold.retryAt === null ? null : Math.ceil(hold.retryAt), hold.failed]
-    );
+    // The row is locked first and the due time read in a statement after: in one statement, the
+    // read would not see the deliveries of an ingest that committed while it waited for the lock,
+    // and the queue would be left with nothing due while they wait.
+    await this.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM destinations WHERE destination = $1 AND claimed_by = $2 FOR UPDATE', [
+        destination,
+        worker,
+      ]);
+      await tx.query(
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('$1', '$3')},
+             retry_at = COALESCE($4::bigint, 0),
+             failures = CASE WHEN $5 THEN failures + 1 ELSE 0 END
+           WHERE destination = $1 AND claimed_by = $2`,
+        // Backoff jitter makes fractional times; the column holds whole ms.
+        [destination, worker, now, hold.retryAt === null ? null : Math.ceil(hold.retryAt), hold.failed]
+      );
+    });
   }
 
   async destinationFailures(destination: string): Promise<number> {

@@ -55,6 +55,8 @@ import { StorageUnavailable, VersionConflict } from './types';
  */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
+  /** One writer at a time: the next batch gathers while this one commits. */
+  readonly ingestCommits = 1;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpoints: Checkpoints | undefined;

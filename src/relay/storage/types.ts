@@ -149,6 +149,8 @@ export interface ObjectStore {
 
 /** Webhooks as they are accepted: the outbox's writes, and dedup. */
 export interface IngestStore {
+  /** Ingest transactions that may be under way at once (more than one only where they overlap). */
+  readonly ingestCommits: number;
   /**
    * Writes ingested groups in one transaction (a group commit, sharing one fsync): every write is
    * stored, or, when it throws, none is. Results come in the order of `writes`.
