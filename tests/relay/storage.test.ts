@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import pg from 'pg';
 import { normalizePayload } from '../../src/core/normalize';
 import { PostgresStorage } from '../../src/relay/storage/postgres';
 import { SqliteStorage } from '../../src/relay/storage/sqlite';
@@ -22,6 +23,8 @@ interface Store {
   count(table: string): Promise<number>;
   /** Makes the database refuse deliveries to `destination`, as a full disk or a broken link would. */
   refuse(destination: string): Promise<void>;
+  /** PostgreSQL: the database URL, for a connection of the test's own. */
+  url?: string;
 }
 
 interface Backend {
@@ -76,6 +79,7 @@ const postgres: Backend = {
     schemas.push(schema);
     return {
       storage: keep(await PostgresStorage.open(schema.url)),
+      url: schema.url,
       twin: async () => keep(await PostgresStorage.open(schema.url)),
       count: async (table) => Number((await schema.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n),
       refuse: async (destination) => {
@@ -524,6 +528,49 @@ for (const backend of [sqlite, postgres]) {
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
         assert.equal(await twin.getObject('rule', 'r1'), undefined, 'the change is visible when announced');
+      }
+    );
+
+    test(
+      'an ingest that commits while a worker lets go of the queue leaves the queue due',
+      { skip: backend === sqlite && 'SQLite writes one transaction at a time: the two cannot interleave' },
+      async () => {
+        const store = await backend.fresh();
+        await enqueue(store.storage, 'first', 0, [delivery('robot:race')], 1000);
+        const [claimed] = await store.storage.claimDestination('robot:race', 'w', 60_000, 10, 1000);
+        await store.storage.failDeliveries([claimed.id], 93000, 'gone');
+        // Another replica's ingest, written but not yet committed when the worker lets go.
+        const ingest = new pg.Client({ connectionString: store.url });
+        await ingest.connect();
+        try {
+          await ingest.query('BEGIN');
+          await ingest.query(
+            `INSERT INTO deliveries (group_id, rule_uid, service_uid, destination, kind, label, is_test, not_before, status, created_at)
+             SELECT group_id, rule_uid, service_uid, destination, kind, label, is_test, 2000, 'pending', 2000
+               FROM deliveries WHERE id = $1`,
+            [claimed.id]
+          );
+          await ingest.query(
+            "UPDATE destinations SET next_due = LEAST(next_due, 2000) WHERE destination = 'robot:race'"
+          );
+          const released = store.storage.releaseDestination('robot:race', 'w', { retryAt: null, failed: false }, 2000);
+          const waiting = async () =>
+            Number(
+              (
+                await ingest.query(
+                  "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%destinations%'"
+                )
+              ).rows[0].n
+            ) > 0;
+          while (!(await waiting())) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          await ingest.query('COMMIT');
+          await released;
+        } finally {
+          await ingest.end();
+        }
+        assert.deepEqual(await store.storage.dueDestinations(2000), [{ destination: 'robot:race', dueAt: 2000 }]);
       }
     );
   });
