@@ -43,13 +43,13 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
     );
     return 1;
   }
-  const storage = openStorage(settings, { migrate: false });
+  const storage = await openStorage(settings, { migrate: false });
   try {
     const catalog = new Catalog(storage, new SecretBox(secretKey), settings.apiBase);
     await catalog.reload();
     const service = catalog.services.get(serviceUid)?.config;
     if (!service) {
-      console.error(`no service "${serviceUid}" in ${database}`);
+      console.error(`no service "${serviceUid}" in ${settings.databaseUrl ? 'the PostgreSQL database' : database}`);
       return 1;
     }
     const language = localeLanguage();
@@ -62,7 +62,9 @@ export async function sendTestFromCli(flags: Flags, serviceUid: string | undefin
         apiBase: settings.apiBase,
         language,
       });
-      process.stdout.write(`${[...unreachable, ...results.map((result) => resultLines(result, language))].flat().join('\n')}\n`);
+      process.stdout.write(
+        `${[...unreachable, ...results.map((result) => resultLines(result, language))].flat().join('\n')}\n`
+      );
       return unreachable.length === 0 && results.every((result) => result.ok) ? 0 : 1;
     } finally {
       await egress.dispatcher.close();

@@ -12,10 +12,12 @@ import { loadProvisioning, ProvisioningError } from './provisioning/load';
 import { SecretBox, secretFromEnvOrFile } from './secrets';
 import type { Settings } from './settings';
 import { lockDataDir } from './storage/lock';
+import { PostgresStorage } from './storage/postgres';
 import { SqliteStorage } from './storage/sqlite';
 import type { Storage } from './storage/types';
 import { WecomClient } from './wecom/client';
 import { resolveEgress } from './wecom/egress';
+import { sealedTokens } from './wecom/shared-tokens';
 import { invalidRecipientKind } from './wecom/recipients';
 import { VERSION } from './version';
 
@@ -30,15 +32,20 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-/** `migrate: false` for a command beside a running relay: only `serve` changes the schema. */
-export function openStorage(settings: Settings, options: { logger?: Logger; migrate?: boolean } = {}): Storage {
+/**
+ * SQLite in the data dir, or the PostgreSQL of --database-url. `migrate: false` for a command
+ * beside a running relay: only `serve` changes the schema.
+ */
+export async function openStorage(
+  settings: Settings,
+  options: { logger?: Logger; migrate?: boolean } = {}
+): Promise<Storage> {
+  const onBackgroundError = (error: Error) => options.logger?.error({ err: error }, 'storage maintenance failed');
   if (settings.databaseUrl) {
-    throw new Error(
-      '--database-url (PostgreSQL, HA mode) is not available in this version yet; run without it to use SQLite'
-    );
+    return PostgresStorage.open(settings.databaseUrl, { onBackgroundError, migrate: options.migrate });
   }
   return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'), {
-    onBackgroundError: (error) => options.logger?.error({ err: error }, 'storage maintenance failed'),
+    onBackgroundError,
     migrate: options.migrate,
   });
 }
@@ -46,6 +53,12 @@ export function openStorage(settings: Settings, options: { logger?: Logger; migr
 /** The three secrets: from env when set, else generated once into the data dir. */
 export function loadSecrets(settings: Settings, env: NodeJS.ProcessEnv, logger: Logger) {
   const read = (envName: string, file: string) => {
+    if (settings.databaseUrl && !env[envName]?.trim()) {
+      throw new Error(
+        `${envName} must be set with --database-url: every replica on the database needs the same value ` +
+          '(a value generated into one replica’s data dir would differ from the others’)'
+      );
+    }
     if (env[envName]?.trim().startsWith(PLACEHOLDER)) {
       throw new Error(
         `${envName} is still the ${PLACEHOLDER}… placeholder of .env.example: replace it with a secret of your own (e.g. openssl rand -base64 32)`
@@ -75,15 +88,18 @@ export async function startRelay(
   const logger = options.logger ?? createLogger(settings.logLevel);
   const lock = settings.databaseUrl ? undefined : lockDataDir(settings.dataDir);
   const secrets = loadSecrets(settings, env, logger);
-  const storage = openStorage(settings, { logger });
-  const catalog = new Catalog(storage, new SecretBox(secrets.secretKey), settings.apiBase);
+  const storage = await openStorage(settings, { logger });
+  const box = new SecretBox(secrets.secretKey);
+  const catalog = new Catalog(storage, box, settings.apiBase);
   await catalog.reload();
+  catalog.follow((error) => logger.error({ err: error }, 'cannot reload the config another replica changed'));
   await storage.recoverClaims();
   const metrics = createMetrics(storage);
   const egress = resolveEgress(settings.apiBase, settings.egress);
   const client = new WecomClient({
     apiBase: settings.apiBase,
     dispatcher: egress.dispatcher,
+    sharedTokens: sealedTokens(storage, box),
     onTokenRefresh: (_corpId, _agentId, ok) => metrics.tokenRefreshes.inc({ result: ok ? 'ok' : 'error' }),
     onInvalidRecipients: (app, recipients) => {
       for (const recipient of recipients) {

@@ -8,7 +8,7 @@ import type { Language, ServiceConfig } from '../core/config';
 import { renderDeliveryMessages, SAMPLE_GROUPS } from '../core/render';
 import { budgetOf } from './delivery/budget';
 import { destinationLabel, destinationsOf, type ResolvedDestination } from './delivery/destinations';
-import { sendTo } from './delivery/send';
+import { OVER_BUDGET, sendTo } from './delivery/send';
 import { messageKindOf } from './delivery/worker';
 import type { Storage } from './storage/types';
 import type { SendOutcome, WecomClient } from './wecom/client';
@@ -41,13 +41,6 @@ async function sendOne(
   language: Language
 ): Promise<SendOutcome | string> {
   const now = Date.now();
-  const budget = await budgetOf(storage, target, now);
-  if (budget.available === 0) {
-    const seconds = Math.ceil((budget.freeAt - now) / 1000);
-    return language === 'zh-CN'
-      ? `为避免触发企业微信频率限制，本次未发送；请在 ${seconds} 秒后重试`
-      : `not sent, to stay within WeCom's rate limit; try again in ${seconds}s`;
-  }
   const kind = messageKindOf(target);
   const ctx = {
     ruleName: service.name,
@@ -60,7 +53,13 @@ async function sendOne(
   // The test group has one alert: one message.
   const [message] = renderDeliveryMessages([{ group: testGroup(new Date(now)), ctx }], kind).messages;
   const outcome = await sendTo(client, storage, target, message.body);
-  return outcome;
+  if (outcome !== OVER_BUDGET) {
+    return outcome;
+  }
+  const seconds = Math.ceil(((await budgetOf(storage, target, now)).freeAt - now) / 1000);
+  return language === 'zh-CN'
+    ? `为避免触发企业微信频率限制，本次未发送；请在 ${seconds} 秒后重试`
+    : `not sent, to stay within WeCom's rate limit; try again in ${seconds}s`;
 }
 
 /** Tests every destination of the service, or only those named in `only`. */

@@ -12,6 +12,7 @@ import {
   ROBOT_KEY,
   robotTexts,
   startHarness,
+  TEST_BACKEND,
   type Harness,
   writeProvisioning,
 } from '../support/relay-harness';
@@ -670,7 +671,7 @@ describe('admin API: status and OpenAPI document', () => {
     const answer = await h.admin('GET', '/status');
     assert.equal(answer.status, 200);
     assert.match(answer.body.version, /^\d+\.\d+\.\d+/);
-    assert.deepEqual(answer.body.storage, { kind: 'sqlite', ok: true });
+    assert.deepEqual(answer.body.storage, { kind: TEST_BACKEND, ok: true });
     assert.deepEqual(answer.body.queue, { pending: 0, failed: 0, oldestPendingSeconds: null });
     assert.equal(answer.body.egressIp, null);
     assert.equal(answer.body.provisioning, h.provisioningDir);

@@ -1,6 +1,4 @@
-import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
 import { robotDestination } from '../../src/relay/delivery/destinations';
@@ -157,12 +155,8 @@ describe('delivery to WeCom', () => {
       provisioning: (wecom) =>
         defaultProvisioning(wecom, { mentions: { users: [], mobiles: [], all: true } }, { app: undefined }),
     });
-    const db = new Database(path.join(h.dataDir, 'wecom-relay.db'));
     try {
-      const spend = db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
-      for (let i = 0; i < 18; i++) {
-        spend.run(robotDestination(ROBOT_KEY), Date.now());
-      }
+      await h.spendBudget(robotDestination(ROBOT_KEY), 18);
       await h.post('grafana', 'critical', group('Reminder', { alerts: 200 }));
       await h.until(() => h.wecom.robotMessages(ROBOT_KEY).length === 2);
       const [first, second] = h.wecom.robotMessages(ROBOT_KEY).map((message) => message.body as any);
@@ -171,7 +165,6 @@ describe('delivery to WeCom', () => {
       assert.deepEqual(second.text.mentioned_list, ['@all']);
       assert.equal(h.wecom.count45009(), 0);
     } finally {
-      db.close();
       await h.close();
     }
   });
@@ -453,14 +446,10 @@ describe('delivery to WeCom', () => {
 
   test('a group too big for the budget is shown in a storm view first, then goes out one line per alert, keeping that style across passes', async () => {
     const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
-    const db = new Database(path.join(h.dataDir, 'wecom-relay.db'));
     const isView = (text: string) => text.includes('告警风暴');
     try {
       // 16 of the robot's 20 messages this minute are already spent.
-      const spend = db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
-      for (let i = 0; i < 16; i++) {
-        spend.run(robotDestination(ROBOT_KEY), Date.now());
-      }
+      await h.spendBudget(robotDestination(ROBOT_KEY), 16);
       await h.post('grafana', 'critical', group('Huge', { alerts: 400 }));
       const [delivery] = await h.relay.context.storage.listDeliveries({ limit: 1 });
       const views = () => robotTexts(h.wecom).filter(isView).join('\n');
@@ -474,7 +463,7 @@ describe('delivery to WeCom', () => {
       assert.equal((await h.relay.context.storage.getDelivery(delivery.id))!.digest, true);
 
       // The minute passes (in the send log), and the rest follows.
-      db.exec('DELETE FROM sends; UPDATE destinations SET retry_at = 0');
+      await h.sql('DELETE FROM sends; UPDATE destinations SET retry_at = 0');
       h.relay.context.worker.wake();
       await h.until(async () => (await h.relay.context.storage.getDelivery(delivery.id))!.status === 'sent', 15_000);
       const texts = robotTexts(h.wecom).filter((text) => !isView(text));
@@ -491,7 +480,6 @@ describe('delivery to WeCom', () => {
         assert.ok(all.includes(`host-${i}:9100`), `alert ${i} arrived in detail`);
       }
     } finally {
-      db.close();
       await h.close();
     }
   });

@@ -163,7 +163,7 @@ describe('egress proxy for the WeCom calls', () => {
           '--wecom-proxy',
           proxy.url,
         ],
-        env
+        { ...env, ...h.databaseEnv }
       );
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.deepEqual(result.stdout.trim().split('\n'), ['robot 运维群&DBA群: ok', 'app zhangsan|lisi: ok']);

@@ -1,7 +1,5 @@
 /** What the reader sees at the robot: compact big groups and honest digests, end to end. */
-import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, test } from 'node:test';
 import { utf8Bytes } from '../../src/core/limits';
 import { robotDestination } from '../../src/relay/delivery/destinations';
@@ -100,13 +98,9 @@ describe('messages at the robot', () => {
 
   test('groups sharing a message each keep their heading under a digest heading', async () => {
     const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
-    const db = new Database(path.join(h.dataDir, 'wecom-relay.db'));
     try {
       // 10 of the robot's 20 messages this minute are spent: the backlog goes out as digests.
-      const spend = db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
-      for (let i = 0; i < 10; i++) {
-        spend.run(robotDestination(ROBOT_KEY), Date.now());
-      }
+      await h.spendBudget(robotDestination(ROBOT_KEY), 10);
       await h.post('grafana', 'critical', chinesePayload(12));
       await h.post('grafana', 'critical', smallPayload('TestAlert', 'resolved'));
       await h.post('grafana', 'critical', smallPayload('alert1', 'resolved'));
@@ -144,7 +138,6 @@ describe('messages at the robot', () => {
         );
       }
     } finally {
-      db.close();
       await h.close();
     }
   });

@@ -7,9 +7,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { normalizePayload } from '../../src/core/normalize';
 import { deliverySummary } from '../../src/relay/http/admin/deliveries';
-import { LATEST_VERSION, MIGRATIONS } from '../../src/relay/storage/migrations';
+import { LATEST_VERSION, MIGRATIONS, SchemaTooNew } from '../../src/relay/storage/migrations';
 import { SqliteStorage } from '../../src/relay/storage/sqlite';
-import { SchemaTooNew } from '../../src/relay/storage/sqlite-migrate';
 import { runCli } from '../support/cli';
 import { ADMIN_TOKEN, INGEST_TOKEN, SECRET_KEY, fixture, tempDir } from '../support/relay-harness';
 

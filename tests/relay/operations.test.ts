@@ -17,6 +17,8 @@ import {
   REMOVED_KEY,
   ROBOT_KEY,
   SECRET_KEY,
+  SQLITE_ONLY,
+  TEST_BACKEND,
   startHarness,
   tempDir,
   type Harness,
@@ -339,6 +341,7 @@ describe('wecom-relay send-test', () => {
   const sendTest = (service: string, env: Record<string, string> = {}) =>
     runCli(['send-test', '--service', service, '--data-dir', h.dataDir, '--wecom-api-base', h.wecom.baseUrl], {
       ...TOKENS,
+      ...h.databaseEnv,
       ...env,
     });
 
@@ -407,12 +410,12 @@ describe('wecom-relay send-test', () => {
     assert.equal(robotOnly.status, 201, robotOnly.text);
     const flags = ['send-test', '--service', 'robot-only', '--data-dir', h.dataDir];
     const before = h.wecom.robotMessages(ROBOT_KEY).length;
-    const byEnv = await runCli(flags, { ...TOKENS, WECOM_RELAY_API_BASE: h.wecom.baseUrl });
+    const byEnv = await runCli(flags, { ...TOKENS, ...h.databaseEnv, WECOM_RELAY_API_BASE: h.wecom.baseUrl });
     assert.equal(byEnv.code, 0, byEnv.stdout + byEnv.stderr);
     assert.equal(byEnv.stdout.trim(), 'robot 值班群: ok');
     assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, before + 1);
 
-    const withoutBase = await runCli(flags, TOKENS);
+    const withoutBase = await runCli(flags, { ...TOKENS, ...h.databaseEnv });
     assert.equal(withoutBase.code, 1);
     assert.deepEqual(withoutBase.stdout.trim().split('\n'), [
       'robot 值班群: NOT SENT',
@@ -422,35 +425,44 @@ describe('wecom-relay send-test', () => {
     assert.equal(h.wecom.robotMessages(ROBOT_KEY).length, before + 1, 'nothing sent');
   });
 
-  test("without the relay's data key or database, says what is missing and leaves the data dir alone", async () => {
-    const before = fs.readdirSync(h.dataDir).sort();
-    const keyless = await runCli([
-      'send-test',
-      '--service',
-      'ops',
-      '--data-dir',
-      h.dataDir,
-      '--wecom-api-base',
-      h.wecom.baseUrl,
-    ]);
-    assert.equal(keyless.code, 1);
-    assert.match(keyless.stderr, /set WECOM_RELAY_SECRET_KEY to the relay's key; there is no .*secret\.key/);
-    assert.deepEqual(fs.readdirSync(h.dataDir).sort(), before, 'no key or token generated into the relay data dir');
+  test(
+    "without the relay's data key or database, says what is missing and leaves the data dir alone",
+    { skip: SQLITE_ONLY },
+    async () => {
+      const before = fs.readdirSync(h.dataDir).sort();
+      const keyless = await runCli([
+        'send-test',
+        '--service',
+        'ops',
+        '--data-dir',
+        h.dataDir,
+        '--wecom-api-base',
+        h.wecom.baseUrl,
+      ]);
+      assert.equal(keyless.code, 1);
+      assert.match(keyless.stderr, /set WECOM_RELAY_SECRET_KEY to the relay's key; there is no .*secret\.key/);
+      assert.deepEqual(fs.readdirSync(h.dataDir).sort(), before, 'no key or token generated into the relay data dir');
 
-    const elsewhere = path.join(tempDir(), 'not-the-data-dir');
-    const wrongDir = await runCli(['send-test', '--service', 'ops', '--data-dir', elsewhere], TOKENS);
-    assert.equal(wrongDir.code, 1);
-    assert.match(
-      wrongDir.stderr,
-      /no relay database at .*not-the-data-dir\/wecom-relay\.db: pass the relay's --data-dir/
-    );
-    assert.equal(fs.existsSync(elsewhere), false, 'no empty database created');
-  });
+      const elsewhere = path.join(tempDir(), 'not-the-data-dir');
+      const wrongDir = await runCli(['send-test', '--service', 'ops', '--data-dir', elsewhere], TOKENS);
+      assert.equal(wrongDir.code, 1);
+      assert.match(
+        wrongDir.stderr,
+        /no relay database at .*not-the-data-dir\/wecom-relay\.db: pass the relay's --data-dir/
+      );
+      assert.equal(fs.existsSync(elsewhere), false, 'no empty database created');
+    }
+  );
 
   test('names an unknown service and asks for --service when there is none', async () => {
     const unknown = await sendTest('nope');
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /no service "nope" in .*wecom-relay\.db/);
+    assert.match(
+      unknown.stderr,
+      TEST_BACKEND === 'sqlite'
+        ? /no service "nope" in .*wecom-relay\.db/
+        : /no service "nope" in the PostgreSQL database/
+    );
     const usage = await runCli(['send-test'], TOKENS);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /send-test needs --service UID/);
@@ -462,7 +474,7 @@ describe('probes and metrics', () => {
     const h = await startHarness();
     try {
       assert.deepEqual(await (await fetch(`${h.relay.url}/healthz`)).json(), { status: 'ok' });
-      assert.deepEqual(await (await fetch(`${h.relay.url}/readyz`)).json(), { status: 'ready', storage: 'sqlite' });
+      assert.deepEqual(await (await fetch(`${h.relay.url}/readyz`)).json(), { status: 'ready', storage: TEST_BACKEND });
     } finally {
       await h.close();
     }
@@ -565,7 +577,7 @@ describe('secrets', () => {
     }
   });
 
-  test('no secret is ever returned, logged, or stored in plaintext', async () => {
+  test('no secret is ever returned, logged, or stored in plaintext', { skip: SQLITE_ONLY }, async () => {
     const hmacSecret = 'hmac-secret-for-the-scan-0123';
     const otherKey = 'e5f6a7b8-4444-4bc4-97a0-0ec2sifa5eee';
     const otherAppSecret = 'second-app-secret-for-the-scan';

@@ -8,6 +8,7 @@ import {
   ADMIN_TOKEN,
   INGEST_TOKEN,
   SECRET_KEY,
+  SQLITE_ONLY,
   defaultProvisioning,
   fixture,
   startHarness,
@@ -61,7 +62,7 @@ describe('traces, strictness, logs', () => {
     assert.ok(!log.includes('/healthz'));
   });
 
-  test('a second relay on the same data dir is refused, pointing to PostgreSQL', async () => {
+  test('a second relay on the same data dir is refused, pointing to PostgreSQL', { skip: SQLITE_ONLY }, async () => {
     const env = {
       WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
       WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,

@@ -4,8 +4,10 @@
  */
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { withDefaultUser } from '../../src/relay/storage/postgres';
 
-export const TEST_DATABASE_URL = process.env.WECOM_RELAY_TEST_DATABASE_URL;
+const configured = process.env.WECOM_RELAY_TEST_DATABASE_URL;
+export const TEST_DATABASE_URL = configured && withDefaultUser(configured);
 
 /** For node:test's `skip`: why a PostgreSQL test does not run here, or false when it does. */
 export const skipWithoutPostgres: string | false = TEST_DATABASE_URL

@@ -1,7 +1,9 @@
 /**
  * Starts a real relay (HTTP on loopback, SQLite in a temp dir) against the WeCom simulator, with
- * a provisioning folder written by the test.
+ * a provisioning folder written by the test. With WECOM_RELAY_TEST_BACKEND=postgres the relay
+ * stores in a fresh schema of WECOM_RELAY_TEST_DATABASE_URL instead: the same tests, on PostgreSQL.
  */
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +11,14 @@ import { stringify } from 'yaml';
 import { createLogger } from '../../src/relay/logger';
 import { startRelay, type Relay } from '../../src/relay/relay';
 import { resolveSettings } from '../../src/relay/settings';
+import { createTestSchema } from './postgres';
 import { startWecomSimulator, type WecomSimulator } from './wecom-simulator';
+
+/** Where harness relays store: SQLite files, or PostgreSQL (WECOM_RELAY_TEST_BACKEND=postgres). */
+export const TEST_BACKEND: 'sqlite' | 'postgres' =
+  process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+/** For node:test's `skip` in a test that works on the SQLite file itself. */
+export const SQLITE_ONLY = TEST_BACKEND === 'postgres' && 'works on the SQLite file itself';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const INGEST_TOKEN = 'test-ingest-token-0123456789';
@@ -92,6 +101,12 @@ export interface Harness {
     path: string,
     options?: { body?: unknown; headers?: Record<string, string> }
   ): Promise<AdminAnswer>;
+  /** Env that points a CLI command at the relay's database when it is not in the data dir (PostgreSQL). */
+  databaseEnv: Record<string, string>;
+  /** Runs SQL (one or more statements, in both backends' dialect) on the relay's database, beside it. */
+  sql(statements: string): Promise<void>;
+  /** Records `messages` sends to a limiter key now, as if they had gone out: less budget left. */
+  spendBudget(key: string, messages: number): Promise<void>;
   /** Waits until `check` returns true, polling; fails after `timeoutMs`. */
   until(check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -125,6 +140,8 @@ export async function startHarness(
     },
     env
   );
+  const schema = TEST_BACKEND === 'postgres' ? await createTestSchema() : undefined;
+  settings.databaseUrl = schema?.url;
   const logFile = path.join(dataDir, 'relay.log');
   const logger = createLogger('info', fs.createWriteStream(logFile));
   const relay = await startRelay(settings, { env, logger });
@@ -137,9 +154,28 @@ export async function startHarness(
     post: (source, ruleUid, body, headers) => postWebhook(relay.url, source, ruleUid, body, headers),
     admin: (method, urlPath, options) => callAdmin(relay.url, method, urlPath, options),
     until,
+    databaseEnv: schema ? { WECOM_RELAY_DATABASE_URL: schema.url } : {},
+    sql: async (statements) => {
+      if (schema) {
+        await schema.query(statements);
+        return;
+      }
+      const db = new Database(path.join(dataDir, 'wecom-relay.db'));
+      try {
+        db.exec(statements);
+      } finally {
+        db.close();
+      }
+    },
+    spendBudget: async (key, messages) => {
+      for (let i = 0; i < messages; i++) {
+        await relay.context.storage.reserveSend([key], [], Date.now());
+      }
+    },
     close: async () => {
       await relay.stop();
       await wecom.close();
+      await schema?.drop();
     },
   };
 }

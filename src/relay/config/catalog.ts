@@ -5,7 +5,7 @@
 import { ruleSchema, serviceSchema, type RuleConfig, type ServiceConfig } from '../../core/config';
 import { destinationsOf, type ResolvedDestination } from '../delivery/destinations';
 import type { SecretBox } from '../secrets';
-import type { ObjectChange, ObjectKind, Provenance, Storage, StoredObject } from '../storage/types';
+import type { ObjectChange, ObjectKind, ObjectStore, Provenance, StoredObject } from '../storage/types';
 
 export interface Entry<T> {
   config: T;
@@ -73,24 +73,40 @@ export class Catalog {
   services = new Map<string, ServiceEntry>();
   rules = new Map<string, RuleEntry>();
 
+  /** Reloads started so far, and the newest one: one that finishes after a later one must not win. */
+  private reloads = 0;
+  private newest: Promise<void> = Promise.resolve();
+
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: ObjectStore,
     readonly box: SecretBox,
     private readonly apiBase: string
   ) {}
 
-  async reload(): Promise<void> {
-    const [services, rules] = await Promise.all([
-      this.storage.listObjects('service'),
-      this.storage.listObjects('rule'),
-    ]);
-    this.services = new Map(
-      services.map((stored) => {
-        const entry = toEntry<ServiceConfig>('service', stored, this.box);
-        return [stored.uid, { ...entry, destinations: destinationsOf(entry.config, this.apiBase) }];
-      })
+  /** Follows the changes other relays sharing the storage make; `onError` when a reload fails. */
+  follow(onError: (error: unknown) => void): void {
+    this.storage.onObjectsChanged(() => this.reload().catch(onError));
+  }
+
+  /** Resolves once the view holds what storage held at the call, or later. */
+  reload(): Promise<void> {
+    const reload = ++this.reloads;
+    this.newest = Promise.all([this.storage.listObjects('service'), this.storage.listObjects('rule')]).then(
+      ([services, rules]) => {
+        if (reload !== this.reloads) {
+          return this.newest;
+        }
+        this.services = new Map(
+          services.map((stored) => {
+            const entry = toEntry<ServiceConfig>('service', stored, this.box);
+            return [stored.uid, { ...entry, destinations: destinationsOf(entry.config, this.apiBase) }];
+          })
+        );
+        this.rules = new Map(rules.map((stored) => [stored.uid, toEntry<RuleConfig>('rule', stored, this.box)]));
+        return undefined;
+      }
     );
-    this.rules = new Map(rules.map((stored) => [stored.uid, toEntry<RuleConfig>('rule', stored, this.box)]));
+    return this.newest;
   }
 
   /** Commits changes in one transaction, then refreshes the in-memory view. */

@@ -1,9 +1,9 @@
 /**
  * How many messages a destination may send now without exceeding WeCom's limits, counted from
- * the send log in storage (so restarts and, later, replicas share one count).
+ * the send log in storage (so restarts and replicas share one count).
  */
 import { RATE_LIMITS } from '../../core/limits';
-import type { Storage } from '../storage/types';
+import type { RateWindow, SendLedger } from '../storage/types';
 import { limiterKeys, type ResolvedDestination } from './destinations';
 
 /**
@@ -13,12 +13,7 @@ import { limiterKeys, type ResolvedDestination } from './destinations';
 export const MINUTE_WINDOW_MS = 62_000;
 export const HOUR_WINDOW_MS = 3_602_000;
 
-interface Window {
-  windowMs: number;
-  limit: number;
-}
-
-function windowsOf(destination: ResolvedDestination): Window[] {
+export function windowsOf(destination: ResolvedDestination): RateWindow[] {
   return destination.kind === 'robot'
     ? [{ windowMs: MINUTE_WINDOW_MS, limit: RATE_LIMITS.robotPerMinute }]
     : [
@@ -38,7 +33,7 @@ export interface Budget {
   pressure: boolean;
 }
 
-export async function budgetOf(storage: Storage, destination: ResolvedDestination, now: number): Promise<Budget> {
+export async function budgetOf(ledger: SendLedger, destination: ResolvedDestination, now: number): Promise<Budget> {
   const keys = limiterKeys(destination);
   let available = Infinity;
   let freeAt = now;
@@ -46,7 +41,7 @@ export async function budgetOf(storage: Storage, destination: ResolvedDestinatio
   let pressure = false;
   for (const { windowMs, limit } of windowsOf(destination)) {
     const since = now - windowMs;
-    const counts = await storage.countSends(keys, since);
+    const counts = await ledger.countSends(keys, since);
     for (const key of keys) {
       const used = counts.get(key) ?? 0;
       if (windowMs === MINUTE_WINDOW_MS) {
@@ -55,7 +50,7 @@ export async function budgetOf(storage: Storage, destination: ResolvedDestinatio
       }
       available = Math.min(available, limit - used);
       if (used >= limit) {
-        const oldest = await storage.oldestSend(key, since);
+        const oldest = await ledger.oldestSend(key, since);
         freeAt = Math.max(freeAt, (oldest ?? now) + windowMs);
       }
     }

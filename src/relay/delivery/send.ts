@@ -1,7 +1,11 @@
 import type { AppBody, RobotBody } from '../../core/messages';
-import type { Storage } from '../storage/types';
+import type { SendLedger } from '../storage/types';
 import type { SendOutcome, WecomClient } from '../wecom/client';
+import { windowsOf } from './budget';
 import { limiterKeys, type ResolvedDestination } from './destinations';
+
+/** Not sent: since it was planned, another worker took the last message a rate window allowed. */
+export const OVER_BUDGET = 'over-budget';
 
 /**
  * One message to one destination. It is counted against the rate budget before it leaves: a
@@ -9,11 +13,13 @@ import { limiterKeys, type ResolvedDestination } from './destinations';
  */
 export async function sendTo(
   client: WecomClient,
-  storage: Storage,
+  ledger: SendLedger,
   target: ResolvedDestination,
   body: RobotBody | AppBody
-): Promise<SendOutcome> {
-  await storage.logSends(limiterKeys(target), Date.now());
+): Promise<SendOutcome | typeof OVER_BUDGET> {
+  if (!(await ledger.reserveSend(limiterKeys(target), windowsOf(target), Date.now()))) {
+    return OVER_BUDGET;
+  }
   if (target.kind === 'robot') {
     return client.sendRobot(target.key, body as RobotBody);
   }

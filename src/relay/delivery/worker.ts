@@ -10,18 +10,18 @@ import type { Mentions, RuleConfig } from '../../core/config';
 import type { Catalog } from '../config/catalog';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { AttemptRecord, Delivery, DeliveryProgress, Storage } from '../storage/types';
+import type { AttemptRecord, Delivery, DeliveryProgress, QueueStore, SendLedger } from '../storage/types';
 import type { SendOutcome, WecomClient } from '../wecom/client';
 import type { AppBody, RobotBody } from '../../core/messages';
 import { backoffMs } from './backoff';
 import { budgetOf } from './budget';
-import { sendTo } from './send';
+import { OVER_BUDGET, sendTo } from './send';
 import type { ResolvedDestination } from './destinations';
 import { afterFailure, needsCompanion, planQueue, type PlanItem } from './planner';
 import { stormMessages } from './storm';
 
 export interface WorkerOptions {
-  storage: Storage;
+  storage: QueueStore & SendLedger;
   catalog: Catalog;
   client: WecomClient;
   logger: Logger;
@@ -36,10 +36,19 @@ export interface WorkerOptions {
   random?: () => number;
 }
 
-const LEASE_MS = 120_000;
+/**
+ * A claim lasts this long unless renewed: a relay that dies (kill -9, a lost machine) holds its
+ * queues no longer than that. Renewed every third of it while the queue is worked on.
+ */
+const LEASE_MS = 30_000;
 const CLAIM_LIMIT = 500;
 const IDLE_POLL_MS = 1_000;
 const MIN_TICK_MS = 20;
+
+interface Lease {
+  lost: boolean;
+  stop(): void;
+}
 
 interface Hold {
   /** Persisted: backoff after a failure, or until the rate budget frees up. */
@@ -200,13 +209,16 @@ export class DeliveryWorker {
       return;
     }
     let hold: Hold;
+    const lease = this.keepClaim(destination);
     try {
-      hold = await this.sendQueue(destination, claimed);
+      hold = await this.sendQueue(destination, claimed, lease);
     } catch (error) {
       const failures = (await storage.destinationFailures(destination).catch(() => 0)) + 1;
       hold = { retryAt: this.now + backoffMs(failures, this.random), failed: true };
       await storage.releaseDestination(destination, workerId, hold, this.now);
       throw error;
+    } finally {
+      lease.stop();
     }
     await storage.releaseDestination(destination, workerId, hold, this.now);
     if (hold.lingerUntil !== undefined) {
@@ -217,11 +229,29 @@ export class DeliveryWorker {
     }
   }
 
+  /** Renews the claim on `destination` until stopped; `lost` once another worker may have it. */
+  private keepClaim(destination: string): Lease {
+    const { storage, workerId, logger } = this.options;
+    const lease: Lease = { lost: false, stop: () => clearInterval(timer) };
+    const timer = setInterval(() => {
+      storage.renewClaim(destination, workerId, LEASE_MS, this.now).then(
+        (held) => {
+          if (!held && !lease.lost) {
+            lease.lost = true;
+            logger.warn({ destination }, 'claim on the queue lost: stopping its pass');
+          }
+        },
+        (error) => logger.warn({ err: error, destination }, 'cannot renew the claim on the queue')
+      );
+    }, LEASE_MS / 3);
+    return lease;
+  }
+
   private get random(): () => number {
     return this.options.random ?? Math.random;
   }
 
-  private async sendQueue(destination: string, claimed: Delivery[]): Promise<Hold> {
+  private async sendQueue(destination: string, claimed: Delivery[], lease: Lease): Promise<Hold> {
     const { storage, metrics } = this.options;
     const { target, items } = await this.resolve(destination, claimed);
     if (!target) {
@@ -253,7 +283,14 @@ export class DeliveryWorker {
       if (steps.length === 0) {
         continue;
       }
+      if (lease.lost) {
+        return { retryAt: null, failed: false };
+      }
       const outcome = await this.send(target, planned.body);
+      if (outcome === OVER_BUDGET) {
+        metrics.rateLimitWaits.inc({ kind: target.kind });
+        return { retryAt: (await budgetOf(storage, target, this.now)).freeAt, failed: false };
+      }
       const progress = outcome.ok ? steps : steps.map((step) => recorded.get(step.id)!);
       await storage.recordAttempt(this.attempt(destination, steps, planned.body, outcome), progress);
       if (outcome.ok) {
@@ -332,9 +369,15 @@ export class DeliveryWorker {
     return { target, items };
   }
 
-  private async send(target: ResolvedDestination, body: RobotBody | AppBody): Promise<SendOutcome> {
+  private async send(
+    target: ResolvedDestination,
+    body: RobotBody | AppBody
+  ): Promise<SendOutcome | typeof OVER_BUDGET> {
     const { client, storage, metrics } = this.options;
     const outcome = await sendTo(client, storage, target, body);
+    if (outcome === OVER_BUDGET) {
+      return outcome;
+    }
     metrics.sendLatency.observe({ kind: target.kind }, outcome.durationMs / 1000);
     if (outcome.ok) {
       metrics.messages.inc({ kind: target.kind });
@@ -368,7 +411,9 @@ export class DeliveryWorker {
         return;
       }
       available--;
-      await this.send(target, body);
+      if ((await this.send(target, body)) === OVER_BUDGET) {
+        return;
+      }
     }
   }
 

@@ -4,7 +4,7 @@
  * the next one. Each write's promise settles only once the commit holding it has finished: with
  * its result, or with the commit's error for every write in it.
  */
-import type { IngestResult, IngestWrite, Storage } from '../storage/types';
+import type { IngestResult, IngestStore, IngestWrite } from '../storage/types';
 
 /** Writes per transaction: bounds how long a commit takes, and so how long its webhooks wait. */
 const MAX_BATCH = 256;
@@ -21,7 +21,7 @@ export class GroupCommit {
   private committing = false;
 
   constructor(
-    private readonly storage: Pick<Storage, 'ingest'>,
+    private readonly storage: IngestStore,
     private readonly maxBatch = MAX_BATCH
   ) {}
 

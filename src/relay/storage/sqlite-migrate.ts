@@ -5,9 +5,7 @@
  * second process starting at the same moment waits for it and then finds nothing left to do.
  */
 import type Database from 'better-sqlite3';
-import { LATEST_VERSION, MIGRATIONS } from './migrations';
-
-export class SchemaTooNew extends Error {}
+import { LATEST_VERSION, MIGRATIONS, SchemaTooNew } from './migrations';
 
 /** What the releases before versioned migrations added at start to data dirs older than them. */
 const UNVERSIONED_ADDITIONS = [

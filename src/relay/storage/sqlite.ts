@@ -4,13 +4,27 @@ import path from 'node:path';
 import type { AlertGroup } from '../../core/alert';
 import { startCheckpoints, type Checkpoints } from './checkpoints';
 import { IngestThread } from './ingest-thread';
+import {
+  DELIVERY_ROWS,
+  earliestPending,
+  GroupCache,
+  SEND_LOG_RETENTION_MS,
+  STATUS_FILTERS,
+  nextDue,
+  toAttempt,
+  toDelivery,
+  toObject,
+  withGroup,
+  type AttemptRow,
+  type DeliveryFields,
+  type DeliveryRow,
+  type ObjectRow,
+} from './rows';
 import { migrateSqlite, requireCurrentSchema } from './sqlite-migrate';
 import type {
   Attempt,
   AttemptRecord,
   Delivery,
-  DeliveryReason,
-  DeliveryStatus,
   DeliveryProgress,
   DeliveryQuery,
   DueDestination,
@@ -19,166 +33,13 @@ import type {
   ObjectChange,
   ObjectKind,
   QueueStats,
+  RateWindow,
   Storage,
   StoredObject,
+  StoredToken,
 } from './types';
 import { StorageUnavailable, VersionConflict } from './types';
 
-/** Deliveries as DeliveryRow: each with its group, which the deliveries of one webhook share. */
-const DELIVERY_ROWS = 'SELECT d.*, g.json AS group_json FROM deliveries d JOIN groups g ON g.id = d.group_id';
-
-/**
- * Written out, not bound: SQLite only uses a partial index (pending work, failed deliveries) for a
- * query whose WHERE names its condition.
- */
-const STATUS_FILTERS: Record<DeliveryStatus, string> = {
-  pending: "d.status = 'pending'",
-  sent: "d.status = 'sent'",
-  failed: "d.status = 'failed'",
-  skipped: "d.status = 'skipped'",
-};
-
-/**
- * When a destination's queue next becomes due: the earliest not_before of its pending deliveries,
- * NULL when it has none. Kept on its destinations row (lowered by ingest and by a retry by hand,
- * recomputed when a worker lets go of the queue), so that finding due work never scans deliveries.
- */
-function earliestPending(destination: string): string {
-  return `(SELECT MIN(d.not_before) FROM deliveries d WHERE d.destination = ${destination} AND d.status = 'pending')`;
-}
-
-/**
- * earliestPending as of @now, without reading a whole backlog: one delivery already due (found
- * in id order, so at the head of a backlog) makes the queue due now as well as the earliest would.
- */
-function nextDue(destination: string): string {
-  return `COALESCE(
-    (SELECT d.not_before FROM deliveries d
-       WHERE d.destination = ${destination} AND d.status = 'pending' AND d.not_before <= @now ORDER BY d.id LIMIT 1),
-    ${earliestPending(destination)})`;
-}
-
-/**
- * Groups parsed for claims, by id. A backlog's oldest deliveries are claimed again on every pass
- * until they are sent, and a group never changes once stored: each is read and parsed once.
- */
-const CLAIMED_GROUPS_KEPT = 4_096;
-
-/** How long rate-limit and dedup records are kept: the longest window they serve (1 h). */
-const SEND_LOG_RETENTION_MS = 3_600_000 + 60_000;
-
-/** A deliveries row, without its group. */
-interface DeliveryFields {
-  id: number;
-  group_id: number;
-  rule_uid: string;
-  service_uid: string;
-  destination: string;
-  kind: 'robot' | 'app';
-  label: string;
-  is_test: number;
-  not_before: number;
-  status: Delivery['status'];
-  parts_sent: number;
-  digest: number;
-  attempts: number;
-  created_at: number;
-  sent_at: number | null;
-  last_errcode: number | null;
-  last_error: string | null;
-  reason: DeliveryReason | null;
-  invalid_recipients: string | null;
-  summarized: number;
-}
-
-interface DeliveryRow extends DeliveryFields {
-  group_json: string;
-}
-
-function recipientList(json: string | null): string[] {
-  return json ? (JSON.parse(json) as string[]) : [];
-}
-
-function toDelivery(row: DeliveryRow): Delivery {
-  return withGroup(row, JSON.parse(row.group_json));
-}
-
-function withGroup(row: DeliveryFields, group: AlertGroup): Delivery {
-  return {
-    id: row.id,
-    ruleUid: row.rule_uid,
-    serviceUid: row.service_uid,
-    destination: row.destination,
-    kind: row.kind,
-    label: row.label,
-    group,
-    isTest: row.is_test === 1,
-    notBefore: row.not_before,
-    status: row.status,
-    partsSent: row.parts_sent,
-    digest: row.digest === 1,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-    sentAt: row.sent_at,
-    lastErrcode: row.last_errcode,
-    lastError: row.last_error,
-    reason: row.reason,
-    invalidRecipients: recipientList(row.invalid_recipients),
-    summarized: row.summarized === 1,
-  };
-}
-
-interface AttemptRow {
-  id: number;
-  delivery_id: number;
-  destination: string;
-  at: number;
-  ok: number;
-  errcode: number | null;
-  errmsg: string;
-  http_status: number | null;
-  duration_ms: number;
-  message_json: string;
-  invalid_recipients: string | null;
-}
-
-function toAttempt(row: AttemptRow): Attempt {
-  return {
-    id: row.id,
-    deliveryId: row.delivery_id,
-    destination: row.destination,
-    at: row.at,
-    ok: row.ok === 1,
-    errcode: row.errcode,
-    errmsg: row.errmsg,
-    httpStatus: row.http_status,
-    durationMs: row.duration_ms,
-    message: JSON.parse(row.message_json),
-    invalidRecipients: recipientList(row.invalid_recipients),
-  };
-}
-
-interface ObjectRow {
-  uid: string;
-  name: string;
-  sealed: string;
-  provenance: StoredObject['provenance'];
-  version: number;
-  created_at: number;
-  updated_at: number;
-}
-
-function toObject(row: ObjectRow): StoredObject {
-  return {
-    uid: row.uid,
-    name: row.name,
-    sealed: row.sealed,
-    provenance: row.provenance,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /**
  * SQLite in WAL mode. Ingests commit on a thread's connection of their own with synchronous=FULL:
@@ -198,7 +59,7 @@ export class SqliteStorage implements Storage {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpoints: Checkpoints;
   private readonly ingestThread: IngestThread;
-  private readonly groupCache = new Map<number, AlertGroup>();
+  private readonly groups = new GroupCache();
 
   /**
    * `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds).
@@ -294,6 +155,9 @@ export class SqliteStorage implements Storage {
     );
   }
 
+  /** One relay process owns a SQLite file: no one else changes its objects. */
+  onObjectsChanged(): void {}
+
   async dueDestinations(now: number): Promise<DueDestination[]> {
     const rows = this.guard(
       () =>
@@ -330,7 +194,7 @@ export class SqliteStorage implements Storage {
         const rows = pending.all({ destination, now, limit }) as DeliveryFields[];
         if (rows.length === 0) {
           this.statement(
-            `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination')} WHERE destination = @destination`
+            `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination', '@now')} WHERE destination = @destination`
           ).run({ destination, now });
         }
         const groups = this.claimedGroups(rows.map((row) => row.group_id));
@@ -339,27 +203,26 @@ export class SqliteStorage implements Storage {
     );
   }
 
-  /** The groups of `ids`, each parsed once and kept for the claims after (CLAIMED_GROUPS_KEPT). */
   private claimedGroups(ids: number[]): Map<number, AlertGroup> {
-    const cache = this.groupCache;
-    const missing = [...new Set(ids.filter((id) => !cache.has(id)))];
-    if (missing.length > 0) {
-      const rows = this.statement('SELECT id, json FROM groups WHERE id IN (SELECT value FROM json_each(?))').all(
-        JSON.stringify(missing)
-      ) as Array<{ id: number; json: string }>;
-      for (const row of rows) {
-        cache.set(row.id, JSON.parse(row.json));
-      }
-    }
-    const groups = new Map(ids.map((id) => [id, cache.get(id)!]));
-    // Oldest first out: the groups of a drained backlog are claimed no more.
-    for (const id of cache.keys()) {
-      if (cache.size <= CLAIMED_GROUPS_KEPT) {
-        break;
-      }
-      cache.delete(id);
-    }
-    return groups;
+    const missing = this.groups.missing(ids);
+    const rows =
+      missing.length === 0
+        ? []
+        : (this.statement('SELECT id, json FROM groups WHERE id IN (SELECT value FROM json_each(?))').all(
+            JSON.stringify(missing)
+          ) as Array<{ id: number; json: string }>);
+    return this.groups.take(ids, rows);
+  }
+
+  async renewClaim(destination: string, worker: string, leaseMs: number, now: number): Promise<boolean> {
+    const renewed = await this.write(() =>
+      this.statement('UPDATE destinations SET claimed_until = ? WHERE destination = ? AND claimed_by = ?').run(
+        now + leaseMs,
+        destination,
+        worker
+      )
+    );
+    return renewed.changes > 0;
   }
 
   /** One relay process owns a SQLite file, so at its start every claim in it is stale. */
@@ -379,7 +242,7 @@ export class SqliteStorage implements Storage {
   ): Promise<void> {
     await this.write(() =>
       this.statement(
-        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination')},
+        `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination', '@now')},
              retry_at = COALESCE(@retryAt, 0),
              failures = CASE WHEN @failed THEN failures + 1 ELSE 0 END
            WHERE destination = @destination AND claimed_by = @worker`
@@ -465,15 +328,42 @@ export class SqliteStorage implements Storage {
     return row.at;
   }
 
-  async logSends(keys: string[], at: number): Promise<void> {
+  async reserveSend(keys: string[], windows: RateWindow[], at: number): Promise<boolean> {
+    const count = this.statement('SELECT COUNT(*) AS n FROM sends WHERE limiter_key = ? AND at > ?');
     const insert = this.statement('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
-    await this.write(() =>
+    return this.write(() =>
       this.db.transaction(() => {
+        const full = windows.some(({ windowMs, limit }) =>
+          keys.some((key) => (count.get(key, at - windowMs) as { n: number }).n >= limit)
+        );
+        if (full) {
+          return false;
+        }
         for (const key of keys) {
           insert.run(key, at);
         }
+        return true;
       })()
     );
+  }
+
+  async readToken(key: string): Promise<StoredToken | undefined> {
+    return this.guard(
+      () => this.statement('SELECT sealed, until FROM tokens WHERE key = ?').get(key) as StoredToken | undefined
+    );
+  }
+
+  async writeToken(key: string, token: StoredToken): Promise<void> {
+    await this.write(() =>
+      this.statement(
+        'INSERT INTO tokens (key, sealed, until) VALUES (@key, @sealed, @until) ON CONFLICT (key) DO UPDATE SET sealed = @sealed, until = @until'
+      ).run({ key, ...token })
+    );
+  }
+
+  /** One relay process: the token cache's single flight is lock enough. */
+  withTokenLock<T>(_key: string, work: () => Promise<T>): Promise<T> {
+    return work();
   }
 
   async getDelivery(id: number): Promise<Delivery | undefined> {
@@ -570,6 +460,7 @@ export class SqliteStorage implements Storage {
         }
         this.statement('DELETE FROM sends WHERE at < ?').run(now - SEND_LOG_RETENTION_MS);
         this.statement('DELETE FROM ingests WHERE received_at < ?').run(now - SEND_LOG_RETENTION_MS);
+        this.statement('DELETE FROM tokens WHERE until < ?').run(now);
         return removed;
       })()
     );

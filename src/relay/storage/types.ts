@@ -1,7 +1,7 @@
 /**
- * What the relay keeps. SQLite implements it for one instance; the interface is shaped so that
- * PostgreSQL can implement it for several replicas: every write that decides who sends what
- * (claimDestination) is a claim with a lease, which maps onto FOR UPDATE SKIP LOCKED.
+ * What the relay keeps, split by who uses it. SQLite implements it for one relay, PostgreSQL for
+ * several replicas: every write that decides who sends what (claimDestination) is a claim with a
+ * lease, and every count that must hold for all of them (reserveSend) is taken atomically.
  */
 import type { AlertGroup } from '../../core/alert';
 
@@ -131,12 +131,8 @@ export interface QueueStats {
   oldestPendingAt: number | null;
 }
 
-export interface Storage {
-  readonly kind: 'sqlite' | 'postgres';
-  /** Throws when the database cannot be reached (readyz, 503). */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
+/** Services and rules, sealed. */
+export interface ObjectStore {
   listObjects(kind: ObjectKind): Promise<StoredObject[]>;
   getObject(kind: ObjectKind, uid: string): Promise<StoredObject | undefined>;
   /**
@@ -144,14 +140,25 @@ export interface Storage {
    * write fails with VersionConflict when the stored version differs.
    */
   writeObjects(changes: ObjectChange[]): Promise<void>;
+  /**
+   * Calls `listener` when objects may have been changed by another relay sharing this storage
+   * (a replica's admin API or provisioning reload), and after a lost connection to it returns.
+   */
+  onObjectsChanged(listener: () => void): void;
+}
 
+/** Webhooks as they are accepted: the outbox's writes, and dedup. */
+export interface IngestStore {
   /**
    * Writes ingested groups in one transaction (a group commit, sharing one fsync): every write is
    * stored, or, when it throws, none is. Results come in the order of `writes`.
    */
   ingest(writes: IngestWrite[]): Promise<IngestResult[]>;
+}
 
-  /** Destinations with pending work, with the time each becomes due. */
+/** Destination queues as workers lease them, and what a send does to the deliveries it carried. */
+export interface QueueStore {
+  /** Destinations with pending work that no live worker holds, with the time each becomes due. */
   dueDestinations(now: number): Promise<DueDestination[]>;
   /**
    * Claims the pending deliveries of one destination for `leaseMs`, oldest first: the oldest
@@ -166,7 +173,9 @@ export interface Storage {
     limit: number,
     now: number
   ): Promise<Delivery[]>;
-  /** Forgets claims left by workers that died (kill -9) so their queues resume at once. */
+  /** Extends a claim still held by `worker`; false when it was lost (the lease ran out). */
+  renewClaim(destination: string, worker: string, leaseMs: number, now: number): Promise<boolean>;
+  /** At start: forgets claims no live worker can hold any more, so their queues resume at once. */
   recoverClaims(): Promise<void>;
   /**
    * Ends a claim. `retryAt` holds the queue until then (backoff, rate limit, linger); `failed`
@@ -181,17 +190,33 @@ export interface Storage {
   ): Promise<void>;
   /** Backoff state of a destination: consecutive failed attempts. */
   destinationFailures(destination: string): Promise<number>;
-
   /** Records one send to WeCom and its effect on the deliveries it carried. */
   recordAttempt(attempt: AttemptRecord, progress: DeliveryProgress[]): Promise<void>;
   failDeliveries(ids: number[], errcode: number | null, error: string): Promise<void>;
+}
 
-  /** Sends in the rate-limit log since `since`, per limiter key. */
+/** A rate limit: at most `limit` sends per key within any `windowMs`. */
+export interface RateWindow {
+  windowMs: number;
+  limit: number;
+}
+
+/** Sends per limiter key (robot key, app recipient), the one count all workers share. */
+export interface SendLedger {
+  /** Sends since `since`, per limiter key. */
   countSends(keys: string[], since: number): Promise<Map<string, number>>;
   /** The oldest send since `since` for a key (to know when budget frees up). */
   oldestSend(key: string, since: number): Promise<number | null>;
-  logSends(keys: string[], at: number): Promise<void>;
+  /**
+   * Records one send for every key, unless one of them has reached a window's limit: then
+   * records nothing and returns false. Atomic across workers, so two queues sharing a recipient
+   * cannot both take its last slot.
+   */
+  reserveSend(keys: string[], windows: RateWindow[], at: number): Promise<boolean>;
+}
 
+/** The delivery log as the admin API shows it, and its retention. */
+export interface DeliveryLog {
   getDelivery(id: number): Promise<Delivery | undefined>;
   listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
   listAttempts(deliveryId: number): Promise<Attempt[]>;
@@ -202,6 +227,28 @@ export interface Storage {
   queueStats(): Promise<QueueStats>;
   /** Deletes finished deliveries older than `before`, and rate-limit and dedup records no longer needed. */
   prune(before: number, now: number): Promise<number>;
+}
+
+/** A stored access token, sealed by the caller. */
+export interface StoredToken {
+  sealed: string;
+  /** When it is to be fetched again (ms). */
+  until: number;
+}
+
+/** WeCom access tokens kept where every relay sharing the storage finds them. */
+export interface TokenShelf {
+  readToken(key: string): Promise<StoredToken | undefined>;
+  writeToken(key: string, token: StoredToken): Promise<void>;
+  /** Runs `work` while no other relay sharing the storage runs work for the same key. */
+  withTokenLock<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface Storage extends ObjectStore, IngestStore, QueueStore, SendLedger, DeliveryLog, TokenShelf {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Throws when the database cannot be reached (readyz, 503). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export type ObjectChange =

@@ -10,7 +10,7 @@ import { LIMITS } from '../../core/limits';
 import type { AppBody, RobotBody } from '../../core/messages';
 import { Agent, fetch, type Dispatcher } from 'undici';
 import { invalidRecipientsOf } from './recipients';
-import { TokenStore, type AppCredentials, type TokenFetchResult } from './tokens';
+import { TokenStore, type AppCredentials, type SharedTokens, type TokenFetchResult } from './tokens';
 
 export type { AppCredentials } from './tokens';
 
@@ -46,6 +46,8 @@ export interface WecomClientOptions {
   onInvalidRecipients?: (app: AppCredentials, recipients: string[]) => void;
   /** How the calls leave (a proxy, or direct); see egress.ts. */
   dispatcher?: Dispatcher;
+  /** Tokens shared with the other relays on the same database, fetched once for all. */
+  sharedTokens?: SharedTokens;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -83,7 +85,7 @@ export class WecomClient {
     this.onTokenRefresh = options.onTokenRefresh;
     this.onInvalidRecipients = options.onInvalidRecipients;
     this.dispatcher = options.dispatcher ?? new Agent();
-    this.tokens = new TokenStore((app) => this.fetchToken(app), FAILED_CREDENTIAL_HOLD_MS);
+    this.tokens = new TokenStore((app) => this.fetchToken(app), FAILED_CREDENTIAL_HOLD_MS, options.sharedTokens);
   }
 
   /** The relay's address as WeCom reported it in the last 60020 answer (add it to 企业可信IP). */

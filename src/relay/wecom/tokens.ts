@@ -17,6 +17,17 @@ export type TokenFetchResult<F> = { token: string; expiresInSec: number } | { fa
 
 export type TokenLookup<F> = { token: string } | { failure: F };
 
+/**
+ * Where relays sharing a database keep their tokens, so that they fetch one per app between them.
+ * `until`: when the token is to be fetched again (ms).
+ */
+export interface SharedTokens {
+  read(key: string): Promise<{ token: string; until: number } | undefined>;
+  write(key: string, token: { token: string; until: number }): Promise<void>;
+  /** Runs `work` while no other relay runs it for the same key. */
+  withLock<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
 interface CacheEntry<F> {
   value: TokenLookup<F>;
   until: number;
@@ -37,10 +48,13 @@ export class TokenStore<F> {
    */
   private readonly cache = new Map<string, CacheEntry<F>>();
   private readonly inFlight = new Map<string, Promise<TokenLookup<F>>>();
+  /** The last token WeCom rejected, per key: a shared copy of it is not taken again. */
+  private readonly rejected = new Map<string, string>();
 
   constructor(
     private readonly fetchToken: (app: AppCredentials) => Promise<TokenFetchResult<F>>,
-    private readonly failureHoldMs: number
+    private readonly failureHoldMs: number,
+    private readonly shared?: SharedTokens
   ) {}
 
   get(app: AppCredentials): Promise<TokenLookup<F>> {
@@ -67,17 +81,21 @@ export class TokenStore<F> {
       const matches = staleToken === undefined || ('token' in cached.value && cached.value.token === staleToken);
       if (key.startsWith(prefix) && matches) {
         this.cache.delete(key);
+        if (staleToken !== undefined) {
+          this.rejected.set(key, staleToken);
+        }
       }
     }
   }
 
   private async refresh(app: AppCredentials, key: string): Promise<TokenLookup<F>> {
-    const result = await this.fetchToken(app);
+    const result = this.shared
+      ? await this.shared.withLock(key, () => this.sharedOrFetched(app, key))
+      : await this.fetched(app);
     if ('token' in result) {
-      const lifetimeMs = tokenLifetimeMs(result.expiresInSec);
       const value = { token: result.token };
-      if (lifetimeMs > 0) {
-        this.cache.set(key, { value, until: Date.now() + lifetimeMs });
+      if (result.until > Date.now()) {
+        this.cache.set(key, { value, until: result.until });
       } else {
         this.cache.delete(key);
       }
@@ -91,10 +109,31 @@ export class TokenStore<F> {
     }
     return value;
   }
+
+  /** The token another relay fetched, unless it expired or WeCom rejected it here; else a new one, shared. */
+  private async sharedOrFetched(app: AppCredentials, key: string): Promise<FetchedToken<F>> {
+    const stored = await this.shared!.read(key);
+    if (stored && stored.until > Date.now() && stored.token !== this.rejected.get(key)) {
+      return stored;
+    }
+    const result = await this.fetched(app);
+    if ('token' in result && result.until > Date.now()) {
+      await this.shared!.write(key, result);
+    }
+    return result;
+  }
+
+  private async fetched(app: AppCredentials): Promise<FetchedToken<F>> {
+    const result = await this.fetchToken(app);
+    return 'token' in result ? { token: result.token, until: Date.now() + tokenLifetimeMs(result.expiresInSec) } : result;
+  }
 }
 
+type FetchedToken<F> = { token: string; until: number } | { failure: F; remember: boolean };
+
+/** corpIds are letters and digits: the colons cannot be ambiguous. */
 function appPrefix(corpId: string, agentId: number): string {
-  return `${corpId}\u0000${agentId}\u0000`;
+  return `${corpId}:${agentId}:`;
 }
 
 function fingerprint(secret: string): string {

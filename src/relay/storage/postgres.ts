@@ -1,0 +1,741 @@
+/**
+ * PostgreSQL, shared by any number of relay replicas. What decides who sends what is taken in the
+ * database, never in a replica's memory: a queue is claimed with FOR UPDATE SKIP LOCKED and a
+ * lease, a send is reserved against the rate windows under an advisory lock per limiter key, dedup
+ * is an upsert on the dedup key, and an object change is announced with NOTIFY so that the other
+ * replicas reload their config.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import type { AlertGroup } from '../../core/alert';
+import { LOCKS, KEYED_LOCKS } from './postgres-locks';
+import { migratePostgres, requireCurrentPostgresSchema } from './postgres-migrate';
+import {
+  DELIVERY_ROWS,
+  GroupCache,
+  SEND_LOG_RETENTION_MS,
+  STATUS_FILTERS,
+  nextDue,
+  toAttempt,
+  toDelivery,
+  toObject,
+  withGroup,
+  type AttemptRow,
+  type DeliveryFields,
+  type DeliveryRow,
+  type ObjectRow,
+} from './rows';
+import type {
+  Attempt,
+  AttemptRecord,
+  Delivery,
+  DeliveryProgress,
+  DeliveryQuery,
+  DueDestination,
+  IngestResult,
+  IngestWrite,
+  NewDelivery,
+  ObjectChange,
+  ObjectKind,
+  QueueStats,
+  RateWindow,
+  Storage,
+  StoredObject,
+  StoredToken,
+} from './types';
+import { StorageUnavailable, VersionConflict } from './types';
+
+const OBJECTS_CHANNEL = 'wecom_relay_objects';
+/** A webhook waits no longer than this for a connection: then it gets a 503, and is sent again. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** A statement the server does not answer in this time fails (a dead link sends no reset). */
+const QUERY_TIMEOUT_MS = 15_000;
+const POOL_SIZE = 10;
+const LISTEN_RETRY_MS = 1_000;
+
+/** BIGINT columns (times in ms, ids) as numbers: both stay far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * As psql does: without a user in the URL or PGUSER, the operating system's user name (node-postgres
+ * would only look at $USER, which services often run without).
+ */
+export function withDefaultUser(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username || process.env.PGUSER) {
+    return url;
+  }
+  parsed.username = os.userInfo().username;
+  return parsed.toString();
+}
+
+/** A transaction's client: its queries run in order on one connection. */
+type Tx = pg.PoolClient;
+
+interface Prepared {
+  name: string;
+  text: string;
+}
+
+/** Statements every ingest runs, prepared once per connection by name. */
+const INGEST = {
+  // A group seen within its window is a duplicate: its row is left as it is and its key does not
+  // come back. Keys in order, so that two replicas' commits never wait on each other in a cycle.
+  dedup: {
+    name: 'wecom_relay_dedup',
+    text: `WITH input AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(dedup_key, received_at, cutoff))
+           INSERT INTO ingests (dedup_key, received_at) SELECT dedup_key, received_at FROM input ORDER BY dedup_key
+           ON CONFLICT (dedup_key) DO UPDATE SET received_at = EXCLUDED.received_at
+           WHERE ingests.received_at <= (SELECT cutoff FROM input WHERE input.dedup_key = EXCLUDED.dedup_key)
+           RETURNING dedup_key`,
+  },
+  ids: {
+    name: 'wecom_relay_ids',
+    text: `SELECT (SELECT array_agg(nextval(pg_get_serial_sequence('groups', 'id'))) FROM generate_series(1, $1::int)) AS groups,
+                  (SELECT array_agg(nextval(pg_get_serial_sequence('deliveries', 'id'))) FROM generate_series(1, $2::int)) AS deliveries`,
+  },
+  groups: {
+    name: 'wecom_relay_groups',
+    text: 'INSERT INTO groups (id, json) SELECT * FROM unnest($1::bigint[], $2::text[])',
+  },
+  deliveries: {
+    name: 'wecom_relay_deliveries',
+    text: `INSERT INTO deliveries (id, group_id, rule_uid, service_uid, destination, kind, label, is_test, not_before,
+             status, reason, created_at)
+           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+             $8::smallint[], $9::bigint[], $10::text[], $11::text[], $12::bigint[])`,
+  },
+  // In destination order, so that two replicas' commits never wait on each other's rows in a cycle.
+  touch: {
+    name: 'wecom_relay_touch',
+    text: `INSERT INTO destinations (destination, next_due)
+             SELECT destination, MIN(not_before) FROM unnest($1::text[], $2::bigint[]) AS t(destination, not_before)
+             GROUP BY destination ORDER BY destination
+           ON CONFLICT (destination) DO UPDATE SET next_due = LEAST(destinations.next_due, EXCLUDED.next_due)`,
+  },
+} satisfies Record<string, Prepared>;
+
+/** One delivery row as ingest inserts it. */
+interface IngestRow {
+  delivery: NewDelivery;
+  groupIndex: number;
+  status: 'pending' | 'skipped';
+  reason: string | null;
+  now: number;
+}
+
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres' as const;
+  private readonly groups = new GroupCache();
+  private readonly objectListeners: Array<() => void> = [];
+  private listener: pg.Client | undefined;
+  private listenRetry: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+    private readonly schema: string,
+    private readonly onBackgroundError: (error: Error) => void
+  ) {}
+
+  /**
+   * Connects, and brings the schema up to date (`migrate: false` for a command beside running
+   * replicas: the schema must already be this release's).
+   */
+  static async open(
+    url: string,
+    options: { onBackgroundError?: (error: Error) => void; migrate?: boolean } = {}
+  ): Promise<PostgresStorage> {
+    const onBackgroundError = options.onBackgroundError ?? (() => {});
+    url = withDefaultUser(url);
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true,
+      types,
+    });
+    // An idle connection the server closed: the pool drops it and opens another when needed.
+    pool.on('error', onBackgroundError);
+    try {
+      await (options.migrate === false ? requireCurrentPostgresSchema : migratePostgres)(pool);
+      const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+      return new PostgresStorage(pool, url, rows[0].schema, onBackgroundError);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.listenRetry);
+    await this.listener?.end().catch(() => {});
+    await this.pool.end();
+  }
+
+  async listObjects(kind: ObjectKind): Promise<StoredObject[]> {
+    const rows = await this.query<ObjectRow>('SELECT * FROM objects WHERE kind = $1 ORDER BY uid', [kind]);
+    return rows.map(toObject);
+  }
+
+  async getObject(kind: ObjectKind, uid: string): Promise<StoredObject | undefined> {
+    const [row] = await this.query<ObjectRow>('SELECT * FROM objects WHERE kind = $1 AND uid = $2', [kind, uid]);
+    return row && toObject(row);
+  }
+
+  /** Object writes take turns across replicas, so that a version checked is the version replaced. */
+  async writeObjects(changes: ObjectChange[]): Promise<void> {
+    await this.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, $2)', LOCKS.objects);
+      for (const change of changes) {
+        const uid = change.op === 'put' ? change.object.uid : change.uid;
+        if (change.expectVersion !== undefined) {
+          const { rows } = await tx.query<{ version: number }>(
+            'SELECT version FROM objects WHERE kind = $1 AND uid = $2',
+            [change.kind, uid]
+          );
+          if ((rows[0]?.version ?? 0) !== change.expectVersion) {
+            throw new VersionConflict(change.kind, uid, rows[0]?.version ?? null);
+          }
+        }
+        if (change.op === 'put') {
+          const { name, sealed, provenance } = change.object;
+          await tx.query(
+            `INSERT INTO objects (kind, uid, name, sealed, provenance, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $6)
+             ON CONFLICT (kind, uid) DO UPDATE SET name = EXCLUDED.name, sealed = EXCLUDED.sealed,
+               provenance = EXCLUDED.provenance, version = objects.version + 1, updated_at = EXCLUDED.updated_at`,
+            [change.kind, uid, name, sealed, provenance, change.now]
+          );
+        } else {
+          await tx.query('DELETE FROM objects WHERE kind = $1 AND uid = $2', [change.kind, uid]);
+        }
+      }
+      // Delivered to the listening replicas when this commits; the payload tells schemas apart.
+      await tx.query('SELECT pg_notify($1, current_schema())', [OBJECTS_CHANNEL]);
+    });
+  }
+
+  onObjectsChanged(listener: () => void): void {
+    this.objectListeners.push(listener);
+    if (!this.listener && !this.listenRetry) {
+      void this.listen(false);
+    }
+  }
+
+  /**
+   * Keeps one connection listening for object changes. After it was lost, changes may have been
+   * missed: the listeners are called once it is back.
+   */
+  private async listen(reconnected: boolean): Promise<void> {
+    this.listenRetry = undefined;
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const retry = (error: Error) => {
+      if (this.listener === client) {
+        this.listener = undefined;
+      }
+      client.end().catch(() => {});
+      if (!this.closed && !this.listenRetry) {
+        this.onBackgroundError(error);
+        this.listenRetry = setTimeout(() => void this.listen(true), LISTEN_RETRY_MS);
+        this.listenRetry.unref();
+      }
+    };
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('the PostgreSQL connection for config changes closed')));
+    client.on('notification', (message) => {
+      if (message.payload === this.schema) {
+        this.objectListeners.forEach((listener) => listener());
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OBJECTS_CHANNEL}`);
+    } catch (error) {
+      retry(error as Error);
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.listener = client;
+    if (reconnected) {
+      this.objectListeners.forEach((listener) => listener());
+    }
+  }
+
+  /** One transaction for the whole batch; results keep the order of `writes`. */
+  async ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
+    return this.transaction(async (tx) => {
+      const stored = await this.deduplicate(tx, writes);
+      const groups: string[] = [];
+      const rows: IngestRow[] = [];
+      const rowsOfWrite = writes.map((write, index) => {
+        const status = write.action === 'skip' || !stored.has(index) ? 'skipped' : 'pending';
+        const reason = write.action === 'skip' ? write.reason : status === 'skipped' ? 'duplicate' : null;
+        let group: AlertGroup | undefined;
+        const first = rows.length;
+        for (const delivery of write.deliveries) {
+          if (delivery.group !== group) {
+            group = delivery.group;
+            groups.push(JSON.stringify(group));
+          }
+          rows.push({ delivery, groupIndex: groups.length - 1, status, reason, now: write.now });
+        }
+        return { first, count: write.deliveries.length, stored: status === 'pending' };
+      });
+      if (rows.length === 0) {
+        return rowsOfWrite.map(({ stored }) => ({ stored, ids: [] }));
+      }
+      const { rows: ids } = await tx.query<{ groups: number[]; deliveries: number[] }>({
+        ...INGEST.ids,
+        values: [groups.length, rows.length],
+      });
+      const groupIds = ids[0].groups.map(Number);
+      const deliveryIds = ids[0].deliveries.map(Number);
+      await tx.query({ ...INGEST.groups, values: [groupIds, groups] });
+      await tx.query({
+        ...INGEST.deliveries,
+        values: [
+          deliveryIds,
+          rows.map((row) => groupIds[row.groupIndex]),
+          rows.map((row) => row.delivery.ruleUid),
+          rows.map((row) => row.delivery.serviceUid),
+          rows.map((row) => row.delivery.destination),
+          rows.map((row) => row.delivery.kind),
+          rows.map((row) => row.delivery.label),
+          rows.map((row) => (row.delivery.isTest ? 1 : 0)),
+          rows.map((row) => Math.ceil(row.delivery.notBefore)),
+          rows.map((row) => row.status),
+          rows.map((row) => row.reason ?? row.delivery.reason ?? null),
+          rows.map((row) => row.now),
+        ],
+      });
+      const pending = rows.filter((row) => row.status === 'pending');
+      if (pending.length > 0) {
+        await tx.query({
+          ...INGEST.touch,
+          values: [
+            pending.map((row) => row.delivery.destination),
+            pending.map((row) => Math.ceil(row.delivery.notBefore)),
+          ],
+        });
+      }
+      return rowsOfWrite.map(({ first, count, stored }) => ({
+        stored,
+        ids: deliveryIds.slice(first, first + count),
+      }));
+    });
+  }
+
+  /**
+   * Which enqueue writes are new, by index. One statement for the batch; a key that comes twice
+   * in it (one upsert cannot touch a row twice) goes one write at a time, in order.
+   */
+  private async deduplicate(tx: Tx, writes: IngestWrite[]): Promise<Set<number>> {
+    const enqueued = writes.flatMap((write, index) => (write.action === 'enqueue' ? [{ write, index }] : []));
+    const keys = enqueued.map(({ write }) => write.dedupKey);
+    const batches = new Set(keys).size === keys.length ? [enqueued] : enqueued.map((one) => [one]);
+    if (enqueued.length === 0) {
+      return new Set();
+    }
+    const stored = new Set<number>();
+    for (const batch of batches) {
+      const { rows } = await tx.query<{ dedup_key: string }>({
+        ...INGEST.dedup,
+        values: [
+          batch.map(({ write }) => write.dedupKey),
+          batch.map(({ write }) => write.now),
+          batch.map(({ write }) => write.now - write.dedupWindowMs),
+        ],
+      });
+      const fresh = new Set(rows.map((row) => row.dedup_key));
+      batch.filter(({ write }) => fresh.has(write.dedupKey)).forEach(({ index }) => stored.add(index));
+    }
+    return stored;
+  }
+
+  async dueDestinations(now: number): Promise<DueDestination[]> {
+    return this.query<DueDestination>(
+      `SELECT destination, GREATEST(next_due, retry_at) AS "dueAt" FROM destinations
+         WHERE next_due IS NOT NULL AND claimed_until <= $1`,
+      [now]
+    );
+  }
+
+  /** A queue another replica is claiming at this moment is skipped, not waited for. */
+  async claimDestination(
+    destination: string,
+    worker: string,
+    leaseMs: number,
+    limit: number,
+    now: number
+  ): Promise<Delivery[]> {
+    const claimed = await this.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        `UPDATE destinations SET claimed_by = $2, claimed_until = $3
+           WHERE destination = (
+             SELECT destination FROM destinations
+               WHERE destination = $1 AND (claimed_until <= $4 OR claimed_by = $2) FOR UPDATE SKIP LOCKED)`,
+        [destination, worker, now + leaseMs, now]
+      );
+      if (!rowCount) {
+        return [];
+      }
+      const due = `SELECT id FROM deliveries WHERE destination = $1 AND status = 'pending' AND not_before <= $2`;
+      const { rows } = await tx.query<DeliveryFields>(
+        `SELECT d.* FROM deliveries d WHERE d.id IN (${due} ORDER BY id LIMIT $3)
+           OR d.id IN (${due} AND summarized = 0 ORDER BY id LIMIT $3)
+         ORDER BY d.id`,
+        [destination, now, limit]
+      );
+      if (rows.length === 0) {
+        await tx.query(
+          `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('$1', '$2')} WHERE destination = $1`,
+          [destination, now]
+        );
+      }
+      return rows;
+    });
+    if (claimed.length === 0) {
+      return [];
+    }
+    const groups = await this.claimedGroups(claimed.map((row) => row.group_id));
+    return claimed.map((row) => withGroup(row, groups.get(row.group_id)!));
+  }
+
+  private async claimedGroups(ids: number[]): Promise<Map<number, AlertGroup>> {
+    const missing = this.groups.missing(ids);
+    const rows =
+      missing.length === 0
+        ? []
+        : await this.query<{ id: number; json: string }>('SELECT id, json FROM groups WHERE id = ANY($1)', [missing]);
+    return this.groups.take(ids, rows);
+  }
+
+  async renewClaim(destination: string, worker: string, leaseMs: number, now: number): Promise<boolean> {
+    const { rowCount } = await this.run(
+      'UPDATE destinations SET claimed_until = $3 WHERE destination = $1 AND claimed_by = $2',
+      [destination, worker, now + leaseMs]
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Replicas share the database: a claim is stale only once its lease has run out, which claims
+   * and dueDestinations already honour. Nothing to forget at start.
+   */
+  async recoverClaims(): Promise<void> {}
+
+  async releaseDestination(
+    destination: string,
+    worker: string,
+    hold: { retryAt: number | null; failed: boolean },
+    now: number
+  ): Promise<void> {
+    await this.run(
+      `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('$1', '$3')},
+           retry_at = COALESCE($4::bigint, 0),
+           failures = CASE WHEN $5 THEN failures + 1 ELSE 0 END
+         WHERE destination = $1 AND claimed_by = $2`,
+      // Backoff jitter makes fractional times; the column holds whole ms.
+      [destination, worker, now, hold.retryAt === null ? null : Math.ceil(hold.retryAt), hold.failed]
+    );
+  }
+
+  async destinationFailures(destination: string): Promise<number> {
+    const [row] = await this.query<{ failures: number }>('SELECT failures FROM destinations WHERE destination = $1', [
+      destination,
+    ]);
+    return row?.failures ?? 0;
+  }
+
+  async recordAttempt(attempt: AttemptRecord, progress: DeliveryProgress[]): Promise<void> {
+    const message = JSON.stringify(attempt.message);
+    const invalid = attempt.invalidRecipients?.length ? JSON.stringify(attempt.invalidRecipients) : null;
+    await this.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO attempts (delivery_id, destination, at, ok, errcode, errmsg, http_status, duration_ms, message_json, invalid_recipients)
+         SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM unnest($1::bigint[]) AS id`,
+        [
+          attempt.deliveryIds,
+          attempt.destination,
+          attempt.at,
+          attempt.ok ? 1 : 0,
+          attempt.errcode,
+          attempt.errmsg,
+          attempt.httpStatus,
+          Math.round(attempt.durationMs),
+          message,
+          invalid,
+        ]
+      );
+      if (progress.length === 0) {
+        return;
+      }
+      await tx.query(
+        `UPDATE deliveries d SET parts_sent = p.parts_sent, digest = p.digest, attempts = d.attempts + 1,
+           summarized = CASE WHEN p.summarized THEN 1 ELSE d.summarized END,
+           status = CASE WHEN p.done THEN 'sent' ELSE d.status END,
+           sent_at = CASE WHEN p.done THEN $6 ELSE d.sent_at END,
+           last_errcode = $7, last_error = $8,
+           invalid_recipients = COALESCE($9, d.invalid_recipients)
+         FROM unnest($1::bigint[], $2::int[], $3::smallint[], $4::bool[], $5::bool[]) AS p(id, parts_sent, digest, done, summarized)
+         WHERE d.id = p.id`,
+        [
+          progress.map((step) => step.id),
+          progress.map((step) => step.partsSent),
+          progress.map((step) => (step.digest ? 1 : 0)),
+          progress.map((step) => step.done),
+          progress.map((step) => step.summarized ?? false),
+          attempt.at,
+          attempt.ok ? null : attempt.errcode,
+          attempt.ok ? null : attempt.errmsg,
+          invalid,
+        ]
+      );
+    });
+  }
+
+  async failDeliveries(ids: number[], errcode: number | null, error: string): Promise<void> {
+    await this.run(
+      `UPDATE deliveries SET status = 'failed', last_errcode = $2, last_error = $3, sent_at = NULL
+         WHERE id = ANY($1) AND status = 'pending'`,
+      [ids, errcode, error]
+    );
+  }
+
+  async countSends(keys: string[], since: number): Promise<Map<string, number>> {
+    const rows = await this.query<{ key: string; n: number }>(
+      'SELECT limiter_key AS key, COUNT(*) AS n FROM sends WHERE limiter_key = ANY($1) AND at > $2 GROUP BY limiter_key',
+      [keys, since]
+    );
+    return new Map(rows.map((row) => [row.key, row.n]));
+  }
+
+  async oldestSend(key: string, since: number): Promise<number | null> {
+    const [row] = await this.query<{ at: number | null }>(
+      'SELECT MIN(at) AS at FROM sends WHERE limiter_key = $1 AND at > $2',
+      [key, since]
+    );
+    return row.at;
+  }
+
+  /** Under an advisory lock per key, taken in key order, so that replicas count one after another. */
+  async reserveSend(keys: string[], windows: RateWindow[], at: number): Promise<boolean> {
+    return this.transaction(async (tx) => {
+      await tx.query(
+        'SELECT pg_advisory_xact_lock($2, hashtext(key)) FROM (SELECT DISTINCT unnest($1::text[]) AS key ORDER BY key) keys',
+        [keys, KEYED_LOCKS.sends]
+      );
+      for (const { windowMs, limit } of windows) {
+        const { rows } = await tx.query<{ n: number }>(
+          'SELECT COUNT(*) AS n FROM sends WHERE limiter_key = ANY($1) AND at > $2 GROUP BY limiter_key ORDER BY n DESC LIMIT 1',
+          [keys, at - windowMs]
+        );
+        if ((rows[0]?.n ?? 0) >= limit) {
+          return false;
+        }
+      }
+      await tx.query('INSERT INTO sends (limiter_key, at) SELECT unnest($1::text[]), $2', [keys, at]);
+      return true;
+    });
+  }
+
+  async readToken(key: string): Promise<StoredToken | undefined> {
+    const [row] = await this.query<StoredToken>('SELECT sealed, until FROM tokens WHERE key = $1', [key]);
+    return row;
+  }
+
+  async writeToken(key: string, token: StoredToken): Promise<void> {
+    await this.run(
+      `INSERT INTO tokens (key, sealed, until) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET sealed = EXCLUDED.sealed, until = EXCLUDED.until`,
+      [key, token.sealed, token.until]
+    );
+  }
+
+  /** A session advisory lock on a connection of its own, held while `work` runs. */
+  async withTokenLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken = false;
+    try {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [KEYED_LOCKS.tokens, key]);
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [KEYED_LOCKS.tokens, key]);
+      }
+    } catch (error) {
+      broken = !(error instanceof VersionConflict);
+      throw this.unavailable(error);
+    } finally {
+      // A connection that failed is closed rather than reused: it may still hold the lock.
+      client.release(broken);
+    }
+  }
+
+  async getDelivery(id: number): Promise<Delivery | undefined> {
+    const [row] = await this.query<DeliveryRow>(`${DELIVERY_ROWS} WHERE d.id = $1`, [id]);
+    return row && toDelivery(row);
+  }
+
+  async listDeliveries(query: DeliveryQuery): Promise<Delivery[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status !== undefined) {
+      where.push(STATUS_FILTERS[query.status]);
+    }
+    const filters: Array<[keyof DeliveryQuery, string]> = [
+      ['ruleUid', 'd.rule_uid'],
+      ['serviceUid', 'd.service_uid'],
+      ['destination', 'd.destination'],
+    ];
+    for (const [field, column] of filters) {
+      if (query[field] !== undefined) {
+        params.push(query[field]);
+        where.push(`${column} = $${params.length}`);
+      }
+    }
+    const ranges: Array<[keyof DeliveryQuery, string]> = [
+      ['since', 'd.created_at >='],
+      ['until', 'd.created_at <'],
+      ['before', 'd.id <'],
+    ];
+    for (const [field, comparison] of ranges) {
+      if (query[field] !== undefined) {
+        params.push(query[field]);
+        where.push(`${comparison} $${params.length}`);
+      }
+    }
+    params.push(query.limit);
+    const rows = await this.query<DeliveryRow>(
+      `${DELIVERY_ROWS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id DESC LIMIT $${params.length}`,
+      params
+    );
+    return rows.map(toDelivery);
+  }
+
+  async listAttempts(deliveryId: number): Promise<Attempt[]> {
+    const rows = await this.query<AttemptRow>('SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY id', [
+      deliveryId,
+    ]);
+    return rows.map(toAttempt);
+  }
+
+  async lastAttempts(deliveryIds: number[]): Promise<Map<number, Attempt>> {
+    const rows = await this.query<AttemptRow>(
+      'SELECT DISTINCT ON (delivery_id) * FROM attempts WHERE delivery_id = ANY($1) ORDER BY delivery_id, id DESC',
+      [deliveryIds]
+    );
+    return new Map(rows.map((row) => [row.delivery_id, toAttempt(row)]));
+  }
+
+  async retryDelivery(id: number, now: number): Promise<Delivery | undefined> {
+    await this.transaction(async (tx) => {
+      const { rows } = await tx.query<{ destination: string }>(
+        `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, summarized = 0, not_before = $2,
+           sent_at = NULL, invalid_recipients = NULL WHERE id = $1 RETURNING destination`,
+        [id, now]
+      );
+      if (rows.length === 0) {
+        return;
+      }
+      await tx.query(
+        `INSERT INTO destinations (destination, next_due) VALUES ($1, $2)
+           ON CONFLICT (destination) DO UPDATE SET retry_at = 0, failures = 0,
+             next_due = LEAST(destinations.next_due, EXCLUDED.next_due)`,
+        [rows[0].destination, now]
+      );
+    });
+    return this.getDelivery(id);
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const [row] = await this.query<{ pending: number; failed: number; oldest: number | null }>(
+      `SELECT (SELECT COUNT(*) FROM deliveries WHERE status = 'pending') AS pending,
+              (SELECT COUNT(*) FROM deliveries WHERE status = 'failed') AS failed,
+              (SELECT MIN(created_at) FROM deliveries WHERE status = 'pending') AS oldest`
+    );
+    return { pending: row.pending, failed: row.failed, oldestPendingAt: row.oldest };
+  }
+
+  /** One replica prunes at a time; the others find the lock taken and leave it to that one. */
+  async prune(before: number, now: number): Promise<number> {
+    return this.transaction(async (tx) => {
+      const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', LOCKS.prune);
+      if (!rows[0].locked) {
+        return 0;
+      }
+      const old = `SELECT id FROM deliveries WHERE status != 'pending' AND created_at < $1`;
+      await tx.query(`DELETE FROM attempts WHERE delivery_id IN (${old})`, [before]);
+      const removed = (await tx.query(`DELETE FROM deliveries WHERE id IN (${old})`, [before])).rowCount ?? 0;
+      if (removed > 0) {
+        await tx.query('DELETE FROM groups g WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.group_id = g.id)');
+      }
+      await tx.query('DELETE FROM sends WHERE at < $1', [now - SEND_LOG_RETENTION_MS]);
+      await tx.query('DELETE FROM ingests WHERE received_at < $1', [now - SEND_LOG_RETENTION_MS]);
+      await tx.query('DELETE FROM tokens WHERE until < $1', [now]);
+      return removed;
+    });
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+    return (await this.run<R>(text, values)).rows;
+  }
+
+  private async run<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  /** Runs `work` in one transaction: all of it commits, or, when it throws, none of it. */
+  private async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken = !(error instanceof VersionConflict);
+      await client.query('ROLLBACK').catch(() => {});
+      throw this.unavailable(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Database errors become StorageUnavailable, which ingest answers with 503. */
+  private unavailable(error: unknown): unknown {
+    if (error instanceof VersionConflict || error instanceof StorageUnavailable || !(error instanceof Error)) {
+      return error;
+    }
+    return new StorageUnavailable(`storage error: ${error.message}`);
+  }
+}
