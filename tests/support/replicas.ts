@@ -3,14 +3,7 @@
  * its own data dir, sharing one PostgreSQL, one provisioning folder and the same secrets.
  */
 import path from 'node:path';
-import {
-  SECRETS_ENV,
-  callAdmin,
-  postWebhook,
-  tempDir,
-  writeProvisioning,
-  type AdminAnswer,
-} from './relay-harness';
+import { SECRETS_ENV, callAdmin, postWebhook, tempDir, writeProvisioning, type AdminAnswer } from './relay-harness';
 import { spawnRelay, type RelayProcess } from './relay-process';
 import type { WecomSimulator } from './wecom-simulator';
 
@@ -18,7 +11,11 @@ export interface Replica {
   process: RelayProcess;
   url: string;
   post(ruleUid: string, body: unknown): Promise<Response>;
-  admin(method: string, urlPath: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<AdminAnswer>;
+  admin(
+    method: string,
+    urlPath: string,
+    options?: { body?: unknown; headers?: Record<string, string> }
+  ): Promise<AdminAnswer>;
 }
 
 export async function startReplicas(
@@ -66,6 +63,8 @@ function asReplica(process: RelayProcess): Replica {
 
 export async function stopReplicas(replicas: Replica[]): Promise<void> {
   await Promise.all(
-    replicas.filter(({ process }) => process.child.exitCode === null && process.child.signalCode === null).map(({ process }) => process.kill('SIGKILL'))
+    replicas
+      .filter(({ process }) => process.child.exitCode === null && process.child.signalCode === null)
+      .map(({ process }) => process.kill('SIGKILL'))
   );
 }
