@@ -1,38 +1,13 @@
 /** What the bench's scenarios share: a relay process provisioned for simulated robots (and an app), and ways to watch it. */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  ADMIN_TOKEN,
-  APP,
-  INGEST_TOKEN,
-  SECRET_KEY,
-  fixture,
-  tempDir,
-  writeProvisioning,
-} from '../tests/support/relay-harness';
+import { APP, SECRETS_ENV, postWebhook, tempDir, writeProvisioning } from '../tests/support/relay-harness';
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
 import type { WecomSimulator } from '../tests/support/wecom-simulator';
 
-const ENV = {
-  WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
-  WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
-  WECOM_RELAY_SECRET_KEY: SECRET_KEY,
-  WECOM_RELAY_LOG_LEVEL: 'info',
-};
+export { groupPayload } from '../tests/support/relay-harness';
 
-/** One Grafana group of one alert. */
-export function groupPayload(name: string, index = 0, instance = `host-${index}:9100`) {
-  const payload = fixture('grafana-firing.json');
-  payload.groupKey = `{}:{alertname="${name}", instance="${instance}"}`;
-  payload.alerts = [
-    {
-      ...payload.alerts[0],
-      labels: { ...payload.alerts[0].labels, alertname: name, instance },
-      fingerprint: `${name}-${index}`,
-    },
-  ];
-  return payload;
-}
+const ENV = { ...SECRETS_ENV, WECOM_RELAY_LOG_LEVEL: 'info' };
 
 /** App accounts a service gets with `withApp`. */
 export const APP_USERS = ['zhangsan', 'lisi'];
@@ -81,11 +56,7 @@ export async function waitFor(check: () => boolean, timeoutMs: number, pollMs = 
 }
 
 export async function post(relay: RelayProcess, rule: string, body: unknown) {
-  const response = await fetch(`${relay.url}/hooks/grafana/${rule}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-    body: JSON.stringify(body),
-  });
+  const response = await postWebhook(relay.url, 'grafana', rule, body);
   await response.arrayBuffer();
   return response.status;
 }

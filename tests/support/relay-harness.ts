@@ -23,6 +23,12 @@ export const SQLITE_ONLY = TEST_BACKEND === 'postgres' && 'works on the SQLite f
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const INGEST_TOKEN = 'test-ingest-token-0123456789';
 export const SECRET_KEY = 'test-secret-key-0123456789';
+/** The secrets as a relay process reads them. */
+export const SECRETS_ENV = {
+  WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+  WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
+  WECOM_RELAY_SECRET_KEY: SECRET_KEY,
+};
 
 export const ROBOT_KEY = 'a1b2c3d4-0000-4bc4-97a0-0ec2sifa5aaa';
 /** A robot key the simulator does not know: WeCom answers 93000, as for a removed robot. */
@@ -120,9 +126,7 @@ export async function startHarness(
   const provisioningDir = path.join(dataDir, 'provisioning');
   writeProvisioning(provisioningDir, (options.provisioning ?? defaultProvisioning)(wecom));
   const env = {
-    WECOM_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
-    WECOM_RELAY_INGEST_TOKEN: INGEST_TOKEN,
-    WECOM_RELAY_SECRET_KEY: SECRET_KEY,
+    ...SECRETS_ENV,
     WECOM_RELAY_LINGER: '200ms',
     ...options.env,
   };
@@ -147,25 +151,8 @@ export async function startHarness(
     dataDir,
     provisioningDir,
     logFile,
-    post: (source, ruleUid, body, headers = {}) =>
-      fetch(`${relay.url}/hooks/${source}/${ruleUid}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}`, ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
-    admin: async (method, urlPath, options = {}) => {
-      const response = await fetch(`${relay.url}/api/v1${urlPath}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...options.headers,
-        },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-    },
+    post: (source, ruleUid, body, headers) => postWebhook(relay.url, source, ruleUid, body, headers),
+    admin: (method, urlPath, options) => callAdmin(relay.url, method, urlPath, options),
     until,
     databaseEnv: schema ? { WECOM_RELAY_DATABASE_URL: schema.url } : {},
     sql: async (statements) => {
@@ -193,6 +180,41 @@ export async function startHarness(
   };
 }
 
+/** Posts a webhook to a relay (in this process or not) with the ingest token. */
+export function postWebhook(
+  relayUrl: string,
+  source: 'grafana' | 'alertmanager',
+  ruleUid: string,
+  body: unknown,
+  headers: Record<string, string> = {}
+): Promise<Response> {
+  return fetch(`${relayUrl}/hooks/${source}/${ruleUid}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Calls a relay's admin API with the admin token; a JSON body when given. */
+export async function callAdmin(
+  relayUrl: string,
+  method: string,
+  urlPath: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {}
+): Promise<AdminAnswer> {
+  const response = await fetch(`${relayUrl}/api/v1${urlPath}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
 /** Waits until `check` returns true, polling; fails after `timeoutMs`. */
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -206,6 +228,20 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 
 export function fixture(name: string): any {
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8'));
+}
+
+/** One Grafana group of one alert. */
+export function groupPayload(name: string, index = 0, instance = `host-${index}:9100`) {
+  const payload = fixture('grafana-firing.json');
+  payload.groupKey = `{}:{alertname="${name}", instance="${instance}"}`;
+  payload.alerts = [
+    {
+      ...payload.alerts[0],
+      labels: { ...payload.alerts[0].labels, alertname: name, instance },
+      fingerprint: `${name}-${index}`,
+    },
+  ];
+  return payload;
 }
 
 /** Robot markdown contents received by the simulator, in order. */
