@@ -48,8 +48,11 @@ import { StorageUnavailable, VersionConflict } from './types';
 const OBJECTS_CHANNEL = 'wecom_relay_objects';
 /** A webhook waits no longer than this for a connection: then it gets a 503, and is sent again. */
 const CONNECT_TIMEOUT_MS = 5_000;
-/** A statement the server does not answer in this time fails (a dead link sends no reset). */
-const QUERY_TIMEOUT_MS = 15_000;
+/**
+ * A statement the server does not answer in this time fails (a dead link sends no reset): a
+ * webhook then gets its 503 within seconds, while Grafana still waits for it.
+ */
+const QUERY_TIMEOUT_MS = 5_000;
 const POOL_SIZE = 10;
 const LISTEN_RETRY_MS = 1_000;
 
@@ -737,8 +740,13 @@ export class PostgresStorage implements Storage {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      broken = !(error instanceof VersionConflict);
-      await client.query('ROLLBACK').catch(() => {});
+      // The server answered (or the error is ours): the connection works and rolls back. Else it
+      // is closed, which rolls back too, without waiting on a link that may be dead.
+      const answered = error instanceof VersionConflict || error instanceof pg.DatabaseError;
+      broken = !answered;
+      if (answered) {
+        await client.query('ROLLBACK').catch(() => {});
+      }
       throw this.unavailable(error);
     } finally {
       client.release(broken);
