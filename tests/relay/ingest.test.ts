@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GroupCommit } from '../../src/relay/ingest/group-commit';
-import type { IngestWrite } from '../../src/relay/storage/types';
+import { StorageUnavailable, type IngestWrite } from '../../src/relay/storage/types';
 import {
   INGEST_TOKEN,
   SQLITE_ONLY,
@@ -282,6 +282,30 @@ describe('group commit', () => {
     assert.deepEqual(started, [['a', 'b'], ['c'], ['d', 'e']]);
     finish.splice(0).forEach((done) => done());
     await Promise.all([...second, ...third]);
+  });
+
+  test('when storage is unavailable, the writes queued behind the failed commit are answered with it', async () => {
+    const finish: Array<(error?: Error) => void> = [];
+    const group = new GroupCommit({
+      ingestCommits: 1,
+      ingest: (writes) =>
+        new Promise((resolve, reject) =>
+          finish.push((error) => (error ? reject(error) : resolve(writes.map(() => ({ stored: true, ids: [] })))))
+        ),
+    });
+    const first = group.write(write('a'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = group.write(write('b'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(finish.length, 1, 'b waits for the commit under way');
+    finish[0](new StorageUnavailable('connection timeout'));
+    await assert.rejects(first, StorageUnavailable);
+    await assert.rejects(queued, StorageUnavailable);
+    assert.equal(finish.length, 1, 'b was not tried against the failed storage');
+    const later = group.write(write('c'));
+    await new Promise((resolve) => setImmediate(resolve));
+    finish[1]();
+    assert.deepEqual(await later, { stored: true, ids: [] });
   });
 
   test('a failed commit fails every write in it, and the next commit goes on', async () => {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import pg from 'pg';
 import { normalizePayload } from '../../src/core/normalize';
 import { PostgresStorage } from '../../src/relay/storage/postgres';
@@ -35,9 +35,10 @@ interface Backend {
 
 const opened: Storage[] = [];
 const schemas: TestSchema[] = [];
-after(async () => {
-  await Promise.all(opened.map((storage) => storage.close()));
-  await Promise.all(schemas.map((schema) => schema.drop()));
+// Each test's connections are closed after it: a suite that kept them would run PostgreSQL out of connections.
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((storage) => storage.close()));
+  await Promise.all(schemas.splice(0).map((schema) => schema.drop()));
 });
 function keep<T extends Storage>(storage: T): T {
   opened.push(storage);

@@ -3,9 +3,9 @@
  * transaction, so that they share its fsync; those that arrive while a commit is under way form
  * the next one (up to the storage's `ingestCommits` under way at once). Each write's promise
  * settles only once the commit holding it has finished: with its result, or with the commit's
- * error for every write in it.
+ * error for every write in it, and, when storage is unavailable, for every write still queued.
  */
-import type { IngestResult, IngestStore, IngestWrite } from '../storage/types';
+import { StorageUnavailable, type IngestResult, type IngestStore, type IngestWrite } from '../storage/types';
 
 /** Writes per transaction: bounds how long a commit takes, and so how long its webhooks wait. */
 const MAX_BATCH = 256;
@@ -53,7 +53,10 @@ export class GroupCommit {
       const results = await this.storage.ingest(batch.map((waiting) => waiting.write));
       batch.forEach((waiting, index) => waiting.resolve(results[index]));
     } catch (error) {
-      for (const waiting of batch) {
+      // Storage that just failed a commit is down, most likely: the writes queued behind it are
+      // answered now (503, sent again by their senders) rather than after their own timeout.
+      const failed = error instanceof StorageUnavailable ? [...batch, ...this.waiting.splice(0)] : batch;
+      for (const waiting of failed) {
         waiting.reject(error);
       }
     } finally {

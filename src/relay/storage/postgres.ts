@@ -53,7 +53,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * webhook then gets its 503 within seconds, while Grafana still waits for it.
  */
 const QUERY_TIMEOUT_MS = 5_000;
-const POOL_SIZE = 10;
+/** Connections per relay process: the relay's own pool, and a smaller one for its delivery thread. */
+const POOL_SIZE = 6;
 const LISTEN_RETRY_MS = 1_000;
 
 /** BIGINT columns (times in ms, ids) as numbers: both stay far below 2^53. */
@@ -158,13 +159,13 @@ export class PostgresStorage implements Storage {
    */
   static async open(
     url: string,
-    options: { onBackgroundError?: (error: Error) => void; migrate?: boolean } = {}
+    options: { onBackgroundError?: (error: Error) => void; migrate?: boolean; connections?: number } = {}
   ): Promise<PostgresStorage> {
     const onBackgroundError = options.onBackgroundError ?? (() => {});
     url = withDefaultUser(url);
     const pool = new pg.Pool({
       connectionString: url,
-      max: POOL_SIZE,
+      max: options.connections ?? POOL_SIZE,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
       keepAlive: true,
