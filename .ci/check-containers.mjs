@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Container and provisioning checks that need no Docker engine (run by .ci/run, from the repo root):
-// - docker-compose.yaml and every provisioning/**/*.y(a)ml parse as YAML (the `yaml` package);
+// - docker-compose.yaml, docker-compose.ha.yaml and every provisioning/**/*.y(a)ml parse as YAML;
+// - docker-compose.ha.yaml: two or more replicas on its PostgreSQL with the same three secrets,
+//   behind a load balancer named wecom-relay whose upstreams (deploy/nginx.conf) are the replicas;
 // - the files and folders the compose file and the Dockerfile refer to exist;
 // - every variable the compose file and the provisioning files expand is set where they expand it
 //   (Grafana's environment, the relay's environment) and documented in .env.example;
@@ -101,53 +103,109 @@ for (const [file, { value }] of Object.entries(provisioning)) {
 }
 
 // ---- compose: references ----
+/** Build contexts, bind mounts, volumes, env files, depends_on and extends a compose file names exist. */
+function checkReferences(file, compose) {
+  const services = compose.services ?? {};
+  const namedVolumes = new Set(Object.keys(compose.volumes ?? {}));
+  for (const [name, service] of Object.entries(services)) {
+    const where = `${file} services.${name}`;
+    if (service.build !== undefined) {
+      const build = typeof service.build === 'string' ? { context: service.build } : service.build;
+      const context = build.context ?? '.';
+      const dockerfile = path.posix.join(context, build.dockerfile ?? 'Dockerfile');
+      if (!exists(context)) {
+        problem(where, `build context ${context} does not exist`);
+      } else if (!exists(dockerfile)) {
+        problem(where, `${dockerfile} does not exist`);
+      }
+    }
+    for (const volume of service.volumes ?? []) {
+      const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
+      if (source.startsWith('.') || source.startsWith('/')) {
+        if (!exists(source)) {
+          problem(where, `bind-mount source ${source} does not exist`);
+        }
+      } else if (!namedVolumes.has(source)) {
+        problem(where, `volume ${source} is not declared under top-level volumes`);
+      }
+    }
+    for (const envFile of [service.env_file ?? []].flat()) {
+      if (!exists(typeof envFile === 'string' ? envFile : envFile.path)) {
+        problem(where, `env_file ${JSON.stringify(envFile)} does not exist`);
+      }
+    }
+    const dependsOn = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
+    for (const dependency of dependsOn) {
+      if (!services[dependency]) {
+        problem(where, `depends_on ${dependency}: no such service`);
+      }
+    }
+    if (service.extends) {
+      const base = service.extends.file ? parseYamlFile(service.extends.file).value : compose;
+      if (!base?.services?.[service.extends.service]) {
+        problem(where, `extends ${service.extends.service} of ${service.extends.file ?? file}: no such service`);
+      }
+    }
+  }
+}
 const services = compose.services ?? {};
 const namedVolumes = new Set(Object.keys(compose.volumes ?? {}));
 if (!services.grafana || !services['wecom-relay']) {
   problem('docker-compose.yaml', 'expected services "grafana" and "wecom-relay"');
 }
-for (const [name, service] of Object.entries(services)) {
-  const where = `docker-compose.yaml services.${name}`;
-  if (service.build !== undefined) {
-    const build = typeof service.build === 'string' ? { context: service.build } : service.build;
-    const context = build.context ?? '.';
-    const dockerfile = path.posix.join(context, build.dockerfile ?? 'Dockerfile');
-    if (!exists(context)) {
-      problem(where, `build context ${context} does not exist`);
-    } else if (!exists(dockerfile)) {
-      problem(where, `${dockerfile} does not exist`);
-    }
-  }
-  for (const volume of service.volumes ?? []) {
-    const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
-    if (source.startsWith('.') || source.startsWith('/')) {
-      if (!exists(source)) {
-        problem(where, `bind-mount source ${source} does not exist`);
-      }
-    } else if (!namedVolumes.has(source)) {
-      problem(where, `volume ${source} is not declared under top-level volumes`);
-    }
-  }
-  for (const file of [service.env_file ?? []].flat()) {
-    if (!exists(typeof file === 'string' ? file : file.path)) {
-      problem(where, `env_file ${JSON.stringify(file)} does not exist`);
-    }
-  }
-  const dependsOn = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
-  for (const dependency of dependsOn) {
-    if (!services[dependency]) {
-      problem(where, `depends_on ${dependency}: no such service`);
-    }
-  }
-}
+checkReferences('docker-compose.yaml', compose);
 
 // ---- compose: variables come from .env (documented in .env.example) ----
 const documented = envFileNames('.env.example');
-for (const match of composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?][^}]*)?\}/g)) {
-  const [, name, modifier = ''] = match;
-  if (!modifier.startsWith(':-') && !modifier.startsWith('-') && !documented.has(name)) {
-    problem('docker-compose.yaml', `\${${name}} has no default and is not in .env.example`);
+function checkVariables(file, text) {
+  for (const match of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?][^}]*)?\}/g)) {
+    const [, name, modifier = ''] = match;
+    if (!modifier.startsWith(':-') && !modifier.startsWith('-') && !documented.has(name)) {
+      problem(file, `\${${name}} has no default and is not in .env.example`);
+    }
   }
+}
+checkVariables('docker-compose.yaml', composeText);
+
+// ---- docker-compose.ha.yaml: replicas on PostgreSQL behind the load balancer ----
+const ha = parseYamlFile('docker-compose.ha.yaml').value ?? {};
+checkReferences('docker-compose.ha.yaml', ha);
+checkVariables('docker-compose.ha.yaml', fs.readFileSync(path.resolve(root, 'docker-compose.ha.yaml'), 'utf8'));
+const replicas = Object.entries(ha.services ?? {}).filter(
+  ([, service]) => service.environment?.WECOM_RELAY_DATABASE_URL
+);
+if (replicas.length < 2) {
+  problem('docker-compose.ha.yaml', 'expected at least two relay replicas with WECOM_RELAY_DATABASE_URL');
+}
+for (const [name, service] of replicas) {
+  const host = /@([^:/]+)/.exec(service.environment.WECOM_RELAY_DATABASE_URL)?.[1];
+  if (!ha.services[host]) {
+    problem(`docker-compose.ha.yaml services.${name}`, `its database host ${host} is not a compose service`);
+  }
+  for (const secret of ['WECOM_RELAY_ADMIN_TOKEN', 'WECOM_RELAY_INGEST_TOKEN', 'WECOM_RELAY_SECRET_KEY']) {
+    if (!service.environment[secret]) {
+      problem(`docker-compose.ha.yaml services.${name}`, `replicas must all get ${secret}`);
+    }
+  }
+}
+// Grafana's provisioning names the relay wecom-relay:8686: in HA that must be the load balancer.
+const balancer = ha.services?.['wecom-relay'];
+const nginxConf = exists('deploy/nginx.conf') ? fs.readFileSync(path.resolve(root, 'deploy/nginx.conf'), 'utf8') : '';
+const upstreams = [...nginxConf.matchAll(/^\s*server\s+([\w.-]+):(\d+)/gm)].map((match) => match[1]);
+if (!balancer || !(balancer.volumes ?? []).some((volume) => String(volume).startsWith('./deploy/nginx.conf:'))) {
+  problem('docker-compose.ha.yaml', 'the service wecom-relay must be the load balancer with deploy/nginx.conf');
+}
+if (
+  upstreams.sort().join() !==
+  replicas
+    .map(([name]) => name)
+    .sort()
+    .join()
+) {
+  problem(
+    'deploy/nginx.conf',
+    `upstream servers ${upstreams.join(', ')} are not the replicas ${replicas.map(([name]) => name).join(', ')}`
+  );
 }
 
 // ---- mounts: who reads which provisioning folder ----
