@@ -7,6 +7,11 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { TEST_DATABASE_URL, createTestSchema, skipWithoutPostgres, type TestSchema } from '../support/postgres';
+
+/** These run on PostgreSQL already: `npm run test:postgres`, which runs every relay test on it, skips them. */
+const skip =
+  skipWithoutPostgres ||
+  (process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' && 'run by npm test with WECOM_RELAY_TEST_DATABASE_URL set');
 import { APP, ROBOT_KEY, defaultProvisioning, groupPayload, robotTexts, until } from '../support/relay-harness';
 import { startReplicas, stopReplicas, type Replica } from '../support/replicas';
 import { startTcpProxy } from '../support/tcp-proxy';
@@ -77,7 +82,7 @@ async function deliveries(replica: Replica, query: string) {
 
 test(
   'an admin change made through one replica is shown and routed by another within a second or so',
-  { skip: skipWithoutPostgres },
+  { skip },
   async (t: TestContext) => {
     await withCluster(
       2,
@@ -129,7 +134,7 @@ test(
 
 test(
   'the same Grafana group posted to two replicas, as Grafana HA peers do, reaches WeCom once',
-  { skip: skipWithoutPostgres },
+  { skip },
   async () => {
     await withCluster(2, { robots: [ROBOT_KEY], provisioning: robotsOnly }, async ({ wecom, replicas: [a, b] }) => {
       const payload = groupPayload('SeenByBothPeers');
@@ -184,7 +189,7 @@ function repeatedDetail(texts: string[], names: string[]): { from: Set<number>; 
 
 test(
   'a storm spread over three replicas, one killed with -9 mid-storm: every accepted alert arrives, within the robot limit, without repeats beyond the send in flight',
-  { skip: skipWithoutPostgres },
+  { skip },
   async (t: TestContext) => {
     const robots = [ROBOT_KEY, OTHER_KEY];
     const provisioning = (wecom: WecomSimulator) =>
@@ -250,7 +255,7 @@ test(
 for (const outage of ['refused', 'blackhole'] as const) {
   test(
     `PostgreSQL unreachable (${outage}): webhooks get 503 within seconds and /readyz 503; once it is back the replicas heal and deliver every accepted alert`,
-    { skip: skipWithoutPostgres },
+    { skip },
     async (t: TestContext) => {
       const database = new URL(TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432');
       const proxy = await startTcpProxy({ host: database.hostname, port: Number(database.port || 5432) });
@@ -335,23 +340,19 @@ for (const outage of ['refused', 'blackhole'] as const) {
   );
 }
 
-test(
-  'replicas share one access_token: sends from two replicas cost one gettoken',
-  { skip: skipWithoutPostgres },
-  async () => {
-    const provisioning = (wecom: WecomSimulator) => defaultProvisioning(wecom, {}, { robots: [] });
-    await withCluster(2, { robots: [], provisioning }, async ({ wecom, replicas: [a, b] }) => {
-      for (const replica of [a, b, a, b]) {
-        const answer = await replica.admin('POST', '/services/ops/test');
-        assert.equal(answer.body.ok, true, JSON.stringify(answer.body));
-      }
-      assert.equal((await b.post('critical', groupPayload('AppAlert'))).status, 202);
-      await until(
-        () => wecom.appMessages('zhangsan').some((message) => shows(JSON.stringify(message.body), 'AppAlert')),
-        15_000
-      );
-      assert.equal(wecom.appMessages('zhangsan').length, 5, 'four test messages and the alert');
-      assert.equal(wecom.tokenCalls(APP.corpId), 1, 'one gettoken for both replicas');
-    });
-  }
-);
+test('replicas share one access_token: sends from two replicas cost one gettoken', { skip }, async () => {
+  const provisioning = (wecom: WecomSimulator) => defaultProvisioning(wecom, {}, { robots: [] });
+  await withCluster(2, { robots: [], provisioning }, async ({ wecom, replicas: [a, b] }) => {
+    for (const replica of [a, b, a, b]) {
+      const answer = await replica.admin('POST', '/services/ops/test');
+      assert.equal(answer.body.ok, true, JSON.stringify(answer.body));
+    }
+    assert.equal((await b.post('critical', groupPayload('AppAlert'))).status, 202);
+    await until(
+      () => wecom.appMessages('zhangsan').some((message) => shows(JSON.stringify(message.body), 'AppAlert')),
+      15_000
+    );
+    assert.equal(wecom.appMessages('zhangsan').length, 5, 'four test messages and the alert');
+    assert.equal(wecom.tokenCalls(APP.corpId), 1, 'one gettoken for both replicas');
+  });
+});
