@@ -578,5 +578,27 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
         assert.deepEqual(await store.storage.dueDestinations(2000), [{ destination: 'robot:race', dueAt: 2000 }]);
       }
     );
+
+    test('an answer whose errmsg holds a NUL character is still recorded', async () => {
+      const storage = await open();
+      const { ids } = await enqueue(storage, 'nul', 0, [delivery('robot:nul')], 1000);
+      await storage.recordAttempt(
+        {
+          deliveryIds: ids,
+          destination: 'robot:nul',
+          at: 2000,
+          ok: false,
+          errcode: -1,
+          errmsg: 'system\u0000 busy',
+          httpStatus: 200,
+          durationMs: 3,
+          message: {},
+        },
+        [{ id: ids[0], partsSent: 0, done: false, digest: false }]
+      );
+      const [attempt] = await storage.listAttempts(ids[0]);
+      assert.equal(attempt.errmsg.replaceAll('\u0000', ''), 'system busy');
+      assert.equal((await storage.getDelivery(ids[0]))?.lastErrcode, -1);
+    });
   });
 }

@@ -53,7 +53,7 @@ export async function runDeliveryThread(data: DeliveryThreadData, port: MessageP
   const { settings } = data;
   let stopping: Promise<void> | undefined;
   try {
-    const storage = await openStorage(settings, { logger, migrate: false, maintenance: false });
+    const storage = await openStorage(settings, { logger, migrate: false, forDelivery: true });
     const box = new SecretBox(data.secretKey);
     const catalog = new Catalog(storage, box, settings.apiBase);
     await catalog.reload();

@@ -8,24 +8,24 @@ import type { Storage } from './types';
 /**
  * SQLite in the data dir, or the PostgreSQL of --database-url. `migrate: false` for a connection
  * beside the relay's own (send-test, the delivery thread): only `serve` changes the schema.
- * `maintenance: false` for the delivery thread: SQLite's checkpoints are left to the relay's own
- * connection, and PostgreSQL gets a smaller pool (its worker claims and records; it does not ingest).
+ * `forDelivery` for the delivery thread's connection: SQLite's checkpoints are left to the relay's
+ * own, and PostgreSQL gets a smaller pool (the worker claims and records; it does not ingest).
  */
 export async function openStorage(
   settings: Settings,
-  options: { logger?: Pick<Logger, 'error'>; migrate?: boolean; maintenance?: boolean } = {}
+  options: { logger?: Pick<Logger, 'error'>; migrate?: boolean; forDelivery?: boolean } = {}
 ): Promise<Storage> {
   const onBackgroundError = (error: Error) => options.logger?.error({ err: error }, 'storage maintenance failed');
   if (settings.databaseUrl) {
     return PostgresStorage.open(settings.databaseUrl, {
       onBackgroundError,
       migrate: options.migrate,
-      connections: options.maintenance === false ? 4 : undefined,
+      connections: options.forDelivery ? 4 : undefined,
     });
   }
   return new SqliteStorage(path.join(settings.dataDir, 'wecom-relay.db'), {
     onBackgroundError,
     migrate: options.migrate,
-    checkpoints: options.maintenance,
+    checkpoints: !options.forDelivery,
   });
 }

@@ -5,6 +5,7 @@
  * is an upsert on the dedup key, and an object change is announced with NOTIFY so that the other
  * replicas reload their config.
  */
+import crypto from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import type { AlertGroup } from '../../core/alert';
@@ -144,6 +145,9 @@ export class PostgresStorage implements Storage {
   private readonly objectListeners: Array<() => void> = [];
   private listener: pg.Client | undefined;
   private listenRetry: NodeJS.Timeout | undefined;
+  /** The listening connection is lost, and that was logged: an outage is logged once, not every retry. */
+  private listenLost = false;
+  private readonly instance = crypto.randomBytes(6).toString('hex');
   private closed = false;
 
   private constructor(
@@ -232,8 +236,9 @@ export class PostgresStorage implements Storage {
           await tx.query('DELETE FROM objects WHERE kind = $1 AND uid = $2', [change.kind, uid]);
         }
       }
-      // Delivered to the listening replicas when this commits; the payload tells schemas apart.
-      await tx.query('SELECT pg_notify($1, current_schema())', [OBJECTS_CHANNEL]);
+      // Delivered to the listening relays when this commits. The payload names the schema (tests
+      // share a database) and this relay, which reloads after its own writes already.
+      await tx.query("SELECT pg_notify($1, current_schema() || ' ' || $2)", [OBJECTS_CHANNEL, this.instance]);
     });
   }
 
@@ -257,7 +262,10 @@ export class PostgresStorage implements Storage {
       }
       client.end().catch(() => {});
       if (!this.closed && !this.listenRetry) {
-        this.onBackgroundError(error);
+        if (!this.listenLost) {
+          this.listenLost = true;
+          this.onBackgroundError(error);
+        }
         this.listenRetry = setTimeout(() => void this.listen(true), LISTEN_RETRY_MS);
         this.listenRetry.unref();
       }
@@ -265,7 +273,8 @@ export class PostgresStorage implements Storage {
     client.on('error', retry);
     client.on('end', () => retry(new Error('the PostgreSQL connection for config changes closed')));
     client.on('notification', (message) => {
-      if (message.payload === this.schema) {
+      const [schema, writer] = (message.payload ?? '').split(' ');
+      if (schema === this.schema && writer !== this.instance) {
         this.objectListeners.forEach((listener) => listener());
       }
     });
@@ -281,6 +290,7 @@ export class PostgresStorage implements Storage {
       return;
     }
     this.listener = client;
+    this.listenLost = false;
     if (reconnected) {
       this.objectListeners.forEach((listener) => listener());
     }
@@ -327,7 +337,7 @@ export class PostgresStorage implements Storage {
           rows.map((row) => row.delivery.kind),
           rows.map((row) => row.delivery.label),
           rows.map((row) => (row.delivery.isTest ? 1 : 0)),
-          rows.map((row) => Math.ceil(row.delivery.notBefore)),
+          rows.map((row) => row.delivery.notBefore),
           rows.map((row) => row.status),
           rows.map((row) => row.reason ?? row.delivery.reason ?? null),
           rows.map((row) => row.now),
@@ -337,10 +347,7 @@ export class PostgresStorage implements Storage {
       if (pending.length > 0) {
         await tx.query({
           ...INGEST.touch,
-          values: [
-            pending.map((row) => row.delivery.destination),
-            pending.map((row) => Math.ceil(row.delivery.notBefore)),
-          ],
+          values: [pending.map((row) => row.delivery.destination), pending.map((row) => row.delivery.notBefore)],
         });
       }
       return rowsOfWrite.map(({ first, count, stored }) => ({
@@ -482,6 +489,7 @@ export class PostgresStorage implements Storage {
   }
 
   async recordAttempt(attempt: AttemptRecord, progress: DeliveryProgress[]): Promise<void> {
+    const errmsg = withoutNul(attempt.errmsg);
     const message = JSON.stringify(attempt.message);
     const invalid = attempt.invalidRecipients?.length ? JSON.stringify(attempt.invalidRecipients) : null;
     await this.transaction(async (tx) => {
@@ -494,7 +502,7 @@ export class PostgresStorage implements Storage {
           attempt.at,
           attempt.ok ? 1 : 0,
           attempt.errcode,
-          attempt.errmsg,
+          errmsg,
           attempt.httpStatus,
           Math.round(attempt.durationMs),
           message,
@@ -521,7 +529,7 @@ export class PostgresStorage implements Storage {
           progress.map((step) => step.summarized ?? false),
           attempt.at,
           attempt.ok ? null : attempt.errcode,
-          attempt.ok ? null : attempt.errmsg,
+          attempt.ok ? null : errmsg,
           invalid,
         ]
       );
@@ -532,7 +540,7 @@ export class PostgresStorage implements Storage {
     await this.run(
       `UPDATE deliveries SET status = 'failed', last_errcode = $2, last_error = $3, sent_at = NULL
          WHERE id = ANY($1) AND status = 'pending'`,
-      [ids, errcode, error]
+      [ids, errcode, withoutNul(error)]
     );
   }
 
@@ -715,17 +723,17 @@ export class PostgresStorage implements Storage {
     return (await this.run<R>(text, values)).rows;
   }
 
-  private async run<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(text, values);
-    } catch (error) {
-      throw this.unavailable(error);
-    }
+  private run<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.guard(() => this.pool.query<R>(text, values));
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  private connect(): Promise<pg.PoolClient> {
+    return this.guard(() => this.pool.connect());
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await this.pool.connect();
+      return await work();
     } catch (error) {
       throw this.unavailable(error);
     }
@@ -761,4 +769,12 @@ export class PostgresStorage implements Storage {
     }
     return new StorageUnavailable(`storage error: ${error.message}`);
   }
+}
+
+/**
+ * WeCom's errmsg is stored as it came, but PostgreSQL's text cannot hold U+0000: an answer with
+ * one must not make its attempt unrecordable (and the queue retry forever).
+ */
+function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '');
 }
