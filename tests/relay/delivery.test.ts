@@ -13,6 +13,7 @@ import {
   startHarness,
   type Harness,
 } from '../support/relay-harness';
+import { prng } from '../support/prng';
 
 function group(
   name: string,
@@ -283,6 +284,38 @@ describe('delivery to WeCom', () => {
     }
   });
 
+  test('a message WeCom takes ends the run of failures: the next failure waits as after a first one', async () => {
+    const h = await startHarness({ provisioning: (wecom) => defaultProvisioning(wecom, {}, { app: undefined }) });
+    const storage = patchable(h.relay.context.storage);
+    const release = storage.releaseDestination.bind(storage);
+    const counted: number[] = [];
+    storage.releaseDestination = (destination, worker, hold, now) => {
+      counted.push(hold.failures);
+      return release(destination, worker, hold, now);
+    };
+    const worker = await workerOn(h, storage);
+    try {
+      // Requests 1, 2 and 4 get errcode -1; the others go through.
+      const script = [0, 0, 0.99, 0];
+      h.wecom.flaky('robot', [{ share: 0.5, fault: { path: 'robot', kind: 'busy' } }], () => script.shift() ?? 0.99);
+      // Several messages: the third pass sends the first, and its second fails.
+      await h.post(
+        'grafana',
+        'critical',
+        group('Split', { alerts: 60, summary: '数据库连接数接近上限，请检查连接池配置与慢查询。'.repeat(3) })
+      );
+      await h.until(async () => (await storage.queueStats()).pending === 0, 20_000);
+      const [delivery] = await storage.listDeliveries({ limit: 1 });
+      const attempts = (await storage.listAttempts(delivery.id)).map((attempt) => attempt.ok);
+      assert.deepEqual(attempts.slice(0, 4), [false, false, true, false]);
+      assert.deepEqual(counted.slice(0, 3), [1, 2, 1], 'counted from one again after a sent message, not three');
+      assert.equal(counted.at(-1), 0, 'and none once it is sent');
+    } finally {
+      await worker.stop();
+      await h.close();
+    }
+  });
+
   test('under 30 % errcode -1 and 10 % HTTP 502, every group still reaches the robot and every app account', async () => {
     const h = await startHarness();
     try {
@@ -290,10 +323,12 @@ describe('delivery to WeCom', () => {
         { share: 0.3, fault: { path: 'robot' as const, kind: 'busy' as const } },
         { share: 0.1, fault: { path: 'robot' as const, kind: 'http' as const, status: 502 } },
       ];
-      h.wecom.flaky('robot', faults);
+      // Seeded: each path meets the same run of faults every time, whatever the timing.
+      h.wecom.flaky('robot', faults, prng(7));
       h.wecom.flaky(
         'app',
-        faults.map(({ share, fault }) => ({ share, fault: { ...fault, path: 'app' as const } }))
+        faults.map(({ share, fault }) => ({ share, fault: { ...fault, path: 'app' as const } })),
+        prng(8)
       );
       const names = Array.from({ length: 30 }, (_, i) => `Flaky${i}`);
       for (const name of names) {

@@ -1,19 +1,10 @@
 /** Thousands of mutated webhook bodies: the relay must answer each with a 2xx or a 4xx, never a 5xx. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { prng } from '../support/prng';
 import { fixture, startHarness, type Harness } from '../support/relay-harness';
 
 const ITERATIONS = 3000;
-
-/** mulberry32: a seeded PRNG, so a failure can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

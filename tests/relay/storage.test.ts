@@ -129,7 +129,7 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       assert.equal((await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 1000)).length, 2);
       assert.deepEqual(await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1001), [], 'held by worker-a');
       assert.deepEqual(await b.dueDestinations(1001), [], 'a claimed queue is not due');
-      await a.releaseDestination('robot:abc', 'worker-a', { retryAt: null, failed: false }, 1001);
+      await a.releaseDestination('robot:abc', 'worker-a', { retryAt: null, failures: 0 }, 1001);
       assert.equal((await b.claimDestination('robot:abc', 'worker-b', 60_000, 10, 1002)).length, 2);
       assert.deepEqual(
         await a.claimDestination('robot:abc', 'worker-a', 60_000, 10, 50_000),
@@ -147,9 +147,9 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       const storage = await open();
       await enqueue(storage, 'k', 0, [delivery('robot:x')], 0);
       await storage.claimDestination('robot:x', 'w', 60_000, 10, 0);
-      await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failed: true }, 0);
+      await storage.releaseDestination('robot:x', 'w', { retryAt: 5000, failures: 3 }, 0);
       assert.deepEqual(await storage.dueDestinations(100), [{ destination: 'robot:x', dueAt: 5000 }]);
-      assert.equal(await storage.destinationFailures('robot:x'), 1);
+      assert.equal(await storage.destinationFailures('robot:x'), 3);
     });
 
     test('a delivery held by quiet hours makes its queue due when the hold ends, not before', async () => {
@@ -174,7 +174,7 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
         },
         [{ id: claimed[0].id, partsSent: 1, done: true, digest: false }]
       );
-      await storage.releaseDestination('robot:q', 'w', { retryAt: null, failed: false }, 2000);
+      await storage.releaseDestination('robot:q', 'w', { retryAt: null, failures: 0 }, 2000);
       assert.deepEqual(
         await storage.dueDestinations(2000),
         [{ destination: 'robot:q', dueAt: 9000 }],
@@ -189,7 +189,7 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       const claimed = await storage.claimDestination('robot:c', 'w', 60_000, 10, 1000);
       await storage.failDeliveries([claimed[0].id], 93000, 'invalid webhook url');
       await enqueue(storage, 'b', 0, [{ ...delivery('robot:c'), notBefore: 1500 }], 1500);
-      await storage.releaseDestination('robot:c', 'w', { retryAt: null, failed: false }, 1500);
+      await storage.releaseDestination('robot:c', 'w', { retryAt: null, failures: 0 }, 1500);
       assert.deepEqual(await storage.dueDestinations(1500), [{ destination: 'robot:c', dueAt: 1500 }]);
     });
 
@@ -198,7 +198,7 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       await enqueue(storage, 'k', 0, [delivery('robot:r')], 1000);
       const [failed] = await storage.claimDestination('robot:r', 'w', 60_000, 10, 1000);
       await storage.failDeliveries([failed.id], 93000, 'invalid webhook url');
-      await storage.releaseDestination('robot:r', 'w', { retryAt: 60_000, failed: true }, 1000);
+      await storage.releaseDestination('robot:r', 'w', { retryAt: 60_000, failures: 1 }, 1000);
       assert.deepEqual(await storage.dueDestinations(2000), []);
       await storage.retryDelivery(failed.id, 3000);
       assert.deepEqual(await storage.dueDestinations(3000), [{ destination: 'robot:r', dueAt: 3000 }]);
@@ -555,7 +555,7 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
           await ingest.query(
             "UPDATE destinations SET next_due = LEAST(next_due, 2000) WHERE destination = 'robot:race'"
           );
-          const released = store.storage.releaseDestination('robot:race', 'w', { retryAt: null, failed: false }, 2000);
+          const released = store.storage.releaseDestination('robot:race', 'w', { retryAt: null, failures: 0 }, 2000);
           // Inside a transaction the statistics views are read once and kept: clear them on each look.
           const waiting = async () =>
             Number(

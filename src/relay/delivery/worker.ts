@@ -62,7 +62,8 @@ interface Lease {
 interface Hold {
   /** Persisted: backoff after a failure, or until the rate budget frees up. */
   retryAt: number | null;
-  failed: boolean;
+  /** Persisted: consecutive failed tries once this pass is over (0 when it ended well). */
+  failures: number;
   /** In memory: new work for the queue ends it early. */
   lingerUntil?: number;
   /** In memory: the queue gathers a batch until then, new work or not. */
@@ -223,7 +224,7 @@ export class DeliveryWorker {
       hold = await this.sendQueue(destination, claimed, lease);
     } catch (error) {
       const failures = (await storage.destinationFailures(destination).catch(() => 0)) + 1;
-      hold = { retryAt: this.now + backoffMs(failures, this.random), failed: true };
+      hold = { retryAt: this.now + backoffMs(failures, this.random), failures };
       await storage.releaseDestination(destination, workerId, hold, this.now);
       throw error;
     } finally {
@@ -264,7 +265,7 @@ export class DeliveryWorker {
     const { storage, metrics } = this.options;
     const { target, items } = await this.resolve(destination, claimed);
     if (!target) {
-      return { retryAt: null, failed: false };
+      return { retryAt: null, failures: 0 };
     }
     const now = this.now;
     const plan = planQueue({
@@ -287,22 +288,24 @@ export class DeliveryWorker {
       claimed.map((d) => [d.id, { id: d.id, partsSent: d.partsSent, done: false, digest: d.digest }])
     );
     const failed = new Set<number>();
+    let delivered = false;
     for (const planned of plan.sends) {
       const steps = planned.progress.filter((step) => !failed.has(step.id));
       if (steps.length === 0) {
         continue;
       }
       if (lease.lost) {
-        return { retryAt: null, failed: false };
+        return { retryAt: null, failures: 0 };
       }
       const outcome = await this.send(target, planned.body);
       if (outcome === OVER_BUDGET) {
         metrics.rateLimitWaits.inc({ kind: target.kind });
-        return { retryAt: (await budgetOf(storage, target, this.now)).freeAt, failed: false };
+        return { retryAt: (await budgetOf(storage, target, this.now)).freeAt, failures: 0 };
       }
       const progress = outcome.ok ? steps : steps.map((step) => recorded.get(step.id)!);
       await storage.recordAttempt(this.attempt(destination, steps, planned.body, outcome), progress);
       if (outcome.ok) {
+        delivered = true;
         steps.forEach((step) => recorded.set(step.id, step));
         for (const item of planned.announces.filter(needsCompanion)) {
           const { language, mentions } = item.context(false);
@@ -311,14 +314,16 @@ export class DeliveryWorker {
         metrics.deliveries.inc({ kind: target.kind, outcome: 'sent' }, planned.completes.length);
         continue;
       }
+      // A message WeCom took earlier in this pass ends the run of failures: the wait starts over.
+      const failures = delivered ? 1 : (await storage.destinationFailures(destination)) + 1;
       const next = afterFailure(
         { ...outcome, action: outcome.action === 'retry' ? 'retry' : 'permanent' },
-        (await storage.destinationFailures(destination)) + 1,
+        failures,
         this.now,
         this.random
       );
       if ('retryAt' in next) {
-        return { retryAt: next.retryAt, failed: true };
+        return { retryAt: next.retryAt, failures };
       }
       const failedIds =
         next.fail === 'destination'
@@ -327,11 +332,11 @@ export class DeliveryWorker {
       failedIds.forEach((id) => failed.add(id));
       await this.fail(target.kind, failedIds, outcome.errcode, outcome.errmsg);
       if (next.fail === 'destination') {
-        return { retryAt: null, failed: false };
+        return { retryAt: null, failures: 0 };
       }
     }
     await this.sendCompanions(target, companion, plan.spare);
-    return { retryAt: plan.retryAt, failed: false, lingerUntil: plan.lingerUntil, holdUntil: plan.holdUntil };
+    return { retryAt: plan.retryAt, failures: 0, lingerUntil: plan.lingerUntil, holdUntil: plan.holdUntil };
   }
 
   /**

@@ -459,7 +459,7 @@ export class PostgresStorage implements Storage {
   async releaseDestination(
     destination: string,
     worker: string,
-    hold: { retryAt: number | null; failed: boolean },
+    hold: { retryAt: number | null; failures: number },
     now: number
   ): Promise<void> {
     // The row is locked first and the due time read in a statement after: in one statement, the
@@ -473,10 +473,10 @@ export class PostgresStorage implements Storage {
       await tx.query(
         `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('$1', '$3')},
              retry_at = COALESCE($4::bigint, 0),
-             failures = CASE WHEN $5 THEN failures + 1 ELSE 0 END
+             failures = $5
            WHERE destination = $1 AND claimed_by = $2`,
         // Backoff jitter makes fractional times; the column holds whole ms.
-        [destination, worker, now, hold.retryAt === null ? null : Math.ceil(hold.retryAt), hold.failed]
+        [destination, worker, now, hold.retryAt === null ? null : Math.ceil(hold.retryAt), hold.failures]
       );
     });
   }

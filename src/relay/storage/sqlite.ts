@@ -245,16 +245,16 @@ export class SqliteStorage implements Storage {
   async releaseDestination(
     destination: string,
     worker: string,
-    hold: { retryAt: number | null; failed: boolean },
+    hold: { retryAt: number | null; failures: number },
     now: number
   ): Promise<void> {
     await this.write(() =>
       this.statement(
         `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination', '@now')},
              retry_at = COALESCE(@retryAt, 0),
-             failures = CASE WHEN @failed THEN failures + 1 ELSE 0 END
+             failures = @failures
            WHERE destination = @destination AND claimed_by = @worker`
-      ).run({ destination, worker, retryAt: hold.retryAt, failed: hold.failed ? 1 : 0, now })
+      ).run({ destination, worker, retryAt: hold.retryAt, failures: hold.failures, now })
     );
   }
 

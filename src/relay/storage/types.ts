@@ -180,14 +180,14 @@ export interface QueueStore {
   /** At start: forgets claims no live worker can hold any more, so their queues resume at once. */
   recoverClaims(): Promise<void>;
   /**
-   * Ends a claim. `retryAt` holds the queue until then (backoff, rate limit, linger); `failed`
-   * counts a failed attempt towards the backoff, any other release resets the count. `now`: the
-   * queue stays due for what it still holds that is due by then.
+   * Ends a claim. `retryAt` holds the queue until then (backoff, rate limit, linger); `failures`
+   * is its count of consecutive failed tries from now on (0 after a pass that ended well). `now`:
+   * the queue stays due for what it still holds that is due by then.
    */
   releaseDestination(
     destination: string,
     worker: string,
-    hold: { retryAt: number | null; failed: boolean },
+    hold: { retryAt: number | null; failures: number },
     now: number
   ): Promise<void>;
   /** Backoff state of a destination: consecutive failed attempts. */
