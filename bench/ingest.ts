@@ -4,7 +4,9 @@
  * and an app, fixture-shaped Grafana groups (a distinct group per request), 32 keep-alive
  * connections. The two servers take turns, the idle one stopped with SIGSTOP, and each figure is
  * the median of its rounds. One load generator on 2 cores caps what the bare server can show, so
- * the server's CPU time per request (from /proc) is printed beside req/s.
+ * the server's CPU time per request (from /proc) is printed beside req/s. With
+ * WECOM_RELAY_TEST_DATABASE_URL set, the relay also runs on PostgreSQL, as one replica and as two
+ * (the connections split between them), in the same rounds.
  *
  * Then: ingest while a 20k-group backlog drains, against idle ingest; and a crash check, the
  * relay killed with kill -9 under load and restarted, every 202 looked up in its database.
@@ -25,6 +27,7 @@ import {
   tempDir,
   writeProvisioning,
 } from '../tests/support/relay-harness';
+import { TEST_DATABASE_URL, createTestSchema, type TestSchema } from '../tests/support/postgres';
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
 import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
 
@@ -52,11 +55,31 @@ interface Target {
 
 interface Round {
   rps: number;
+  /** The worst of the servers' p99s, when more than one takes the load. */
   p99: number;
-  /** Server CPU time (user + system, all threads) per answered request, µs. */
+  /** Server CPU time (user + system, all threads, every replica) per answered request, µs. */
   cpuUs: number;
+  /** PostgreSQL's CPU time (all its processes) per answered request, µs; 0 on SQLite. */
+  databaseCpuUs: number;
   non2xx: number;
 }
+
+/** How the relay is deployed for a row of the table. */
+interface Deployment {
+  name: string;
+  replicas: number;
+  postgres: boolean;
+}
+
+const DEPLOYMENTS: Deployment[] = [
+  { name: 'relay on SQLite', replicas: 1, postgres: false },
+  ...(TEST_DATABASE_URL
+    ? [
+        { name: 'relay on PostgreSQL', replicas: 1, postgres: true },
+        { name: '2 relays on PostgreSQL', replicas: 2, postgres: true },
+      ]
+    : []),
+];
 
 /** The fixture group with its group key and fingerprints made unique by `n`, serialised once. */
 const PAYLOAD_TEMPLATE = (() => {
@@ -72,11 +95,33 @@ const PAYLOAD_TEMPLATE = (() => {
 let payloadCounter = 0;
 const nextPayload = () => PAYLOAD_TEMPLATE.replaceAll('__N__', `${process.pid}x${payloadCounter++}`);
 
-function cpuTicks(pid: number): number {
-  // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+function cpuTicks(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile (a PostgreSQL backend whose connection closed)
+    }
+  }
+  return ticks;
+}
+
+/** PostgreSQL's processes on this machine (postmaster, backends, writers), as far as /proc shows them. */
+function postgresPids(): number[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) {
+      return [];
+    }
+    try {
+      return fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres' ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function median(values: number[]): number {
@@ -90,11 +135,16 @@ function medianRound(rounds: Round[]): Round {
     rps: median(rounds.map((round) => round.rps)),
     p99: median(rounds.map((round) => round.p99)),
     cpuUs: median(rounds.map((round) => round.cpuUs)),
+    databaseCpuUs: median(rounds.map((round) => round.databaseCpuUs)),
     non2xx: rounds.reduce((sum, round) => sum + round.non2xx, 0),
   };
 }
 
-function cannon(target: Target, options: { duration?: number; amount?: number }, onAccepted?: (body: string) => void) {
+function cannon(
+  target: Target,
+  options: { duration?: number; amount?: number; connections?: number },
+  onAccepted?: (body: string) => void
+) {
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon(load(target, options, onAccepted), (error, result) =>
@@ -106,7 +156,7 @@ function cannon(target: Target, options: { duration?: number; amount?: number },
 
 function load(
   target: Target,
-  options: { duration?: number; amount?: number },
+  options: { duration?: number; amount?: number; connections?: number },
   onAccepted?: (body: string) => void
 ): autocannon.Options {
   return {
@@ -126,22 +176,36 @@ function load(
   };
 }
 
-async function measure(target: Target, seconds = ROUND_SECONDS): Promise<Round> {
-  const before = cpuTicks(target.pid);
-  const result = await cannon(target, { duration: seconds }).done;
-  const answered = result.requests.total;
-  const cpuUs = ((cpuTicks(target.pid) - before) / CLOCK_TICKS / Math.max(answered, 1)) * 1e6;
-  return { rps: result.requests.average, p99: result.latency.p99, cpuUs, non2xx: result.non2xx + result.errors };
+/** The load on `targets` at once, the connections split between them. */
+async function measure(targets: Target[], seconds = ROUND_SECONDS, database = false): Promise<Round> {
+  const pids = targets.map((target) => target.pid);
+  const databasePids = database ? postgresPids() : [];
+  const before = cpuTicks(pids);
+  const databaseBefore = cpuTicks(databasePids);
+  const connections = Math.ceil(CONNECTIONS / targets.length);
+  const results = await Promise.all(targets.map((target) => cannon(target, { duration: seconds, connections }).done));
+  const answered = Math.max(
+    results.reduce((sum, result) => sum + result.requests.total, 0),
+    1
+  );
+  const perRequestUs = (ticks: number) => (ticks / CLOCK_TICKS / answered) * 1e6;
+  return {
+    rps: results.reduce((sum, result) => sum + result.requests.average, 0),
+    p99: Math.max(...results.map((result) => result.latency.p99)),
+    cpuUs: perRequestUs(cpuTicks(pids) - before),
+    databaseCpuUs: perRequestUs(cpuTicks(databasePids) - databaseBefore),
+    non2xx: results.reduce((sum, result) => sum + result.non2xx + result.errors, 0),
+  };
 }
 
 /** Runs `work` with `running` continued and `paused` stopped. */
-async function alone<T>(running: number, paused: number, work: () => Promise<T>): Promise<T> {
-  process.kill(paused, 'SIGSTOP');
-  process.kill(running, 'SIGCONT');
+async function alone<T>(running: number[], paused: number[], work: () => Promise<T>): Promise<T> {
+  paused.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+  running.forEach((pid) => process.kill(pid, 'SIGCONT'));
   try {
     return await work();
   } finally {
-    process.kill(paused, 'SIGCONT');
+    paused.forEach((pid) => process.kill(pid, 'SIGCONT'));
   }
 }
 
@@ -155,8 +219,23 @@ async function startBare(): Promise<{ child: ChildProcess; target: Target }> {
   return { child, target: { url: `${address}/`, pid: child.pid!, headers: {} } };
 }
 
-/** A relay on `dataDir` (a new one when not given) with the standard service: 2 robots and an app. */
-async function startRelay(wecom: WecomSimulator, dataDir = tempDir('wecom-relay-bench-')) {
+/** Relay processes started for a bench, and how to be rid of them and what they stored. */
+interface Relays {
+  relays: RelayProcess[];
+  targets: Target[];
+  dataDir: string;
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * The standard service (2 robots and an app) on `dataDir` (a new one when not given): one relay
+ * on SQLite, or `replicas` relays on a fresh schema of the test PostgreSQL.
+ */
+async function startRelays(
+  wecom: WecomSimulator,
+  options: { dataDir?: string; replicas?: number; postgres?: boolean } = {}
+): Promise<Relays> {
+  const dataDir = options.dataDir ?? tempDir('wecom-relay-bench-');
   const provisioning = path.join(dataDir, 'provisioning');
   writeProvisioning(provisioning, {
     apiVersion: 1,
@@ -173,49 +252,81 @@ async function startRelay(wecom: WecomSimulator, dataDir = tempDir('wecom-relay-
     ],
     rules: [{ uid: 'critical', name: '严重告警', services: ['ops'] }],
   });
-  const relay = await spawnRelay(
-    ['--data-dir', dataDir, '--provisioning', provisioning, '--wecom-api-base', wecom.baseUrl],
-    ENV
-  );
-  const target: Target = {
-    url: `${relay.url}/hooks/grafana/critical`,
-    pid: relay.child.pid!,
-    headers: { authorization: `Bearer ${INGEST_TOKEN}` },
+  const schema: TestSchema | undefined = options.postgres ? await createTestSchema() : undefined;
+  const relays: RelayProcess[] = [];
+  try {
+    for (let i = 0; i < (options.replicas ?? 1); i++) {
+      const ownDir = i === 0 ? dataDir : tempDir('wecom-relay-bench-');
+      const database = schema ? ['--database-url', schema.url] : [];
+      relays.push(
+        await spawnRelay(
+          ['--data-dir', ownDir, ...database, '--provisioning', provisioning, '--wecom-api-base', wecom.baseUrl],
+          ENV
+        )
+      );
+    }
+  } catch (error) {
+    await Promise.all(relays.map((relay) => relay.kill('SIGKILL')));
+    await schema?.drop();
+    throw error;
+  }
+  return {
+    relays,
+    dataDir,
+    targets: relays.map((relay) => ({
+      url: `${relay.url}/hooks/grafana/critical`,
+      pid: relay.child.pid!,
+      headers: { authorization: `Bearer ${INGEST_TOKEN}` },
+    })),
+    stop: async (signal) => {
+      await Promise.all(relays.map((relay) => relay.kill(signal)));
+      await schema?.drop();
+    },
   };
-  return { relay, target, dataDir };
 }
 
-/** Relay and bare in turns; a new relay each round, so that each starts with an empty queue. */
-async function relayAgainstBare(wecom: WecomSimulator) {
+/**
+ * Each deployment and bare in turns; new relays each round, so that each starts with an empty
+ * queue, and a round of every deployment before the next round of any.
+ */
+async function deploymentsAgainstBare(wecom: WecomSimulator) {
   const bare = await startBare();
-  const relayRounds: Round[] = [];
+  const rounds = DEPLOYMENTS.map(() => [] as Round[]);
   const bareRounds: Round[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const { relay, target, dataDir } = await startRelay(wecom);
-      try {
-        relayRounds.push(
-          await alone(target.pid, bare.target.pid, async () => {
-            await measure(target, WARMUP_SECONDS);
-            return measure(target);
-          })
-        );
-        bareRounds.push(
-          await alone(bare.target.pid, target.pid, async () => {
-            await measure(bare.target, WARMUP_SECONDS);
-            return measure(bare.target);
-          })
-        );
-      } finally {
-        await relay.kill('SIGKILL');
-        removeDataDir(dataDir);
+      for (const [index, deployment] of DEPLOYMENTS.entries()) {
+        const relays = await startRelays(wecom, deployment);
+        const pids = relays.targets.map((target) => target.pid);
+        try {
+          rounds[index].push(
+            await alone(pids, [bare.target.pid], async () => {
+              await measure(relays.targets, WARMUP_SECONDS);
+              return measure(relays.targets, ROUND_SECONDS, deployment.postgres);
+            })
+          );
+          if (index === 0) {
+            bareRounds.push(
+              await alone([bare.target.pid], pids, async () => {
+                await measure([bare.target], WARMUP_SECONDS);
+                return measure([bare.target]);
+              })
+            );
+          }
+        } finally {
+          await relays.stop('SIGKILL');
+          removeDataDir(relays.dataDir);
+        }
+        wecom.reset();
       }
-      wecom.reset();
     }
   } finally {
     bare.child.kill();
   }
-  return { relay: medianRound(relayRounds), bare: medianRound(bareRounds) };
+  return {
+    deployments: DEPLOYMENTS.map((deployment, index) => ({ ...deployment, round: medianRound(rounds[index]) })),
+    bare: medianRound(bareRounds),
+  };
 }
 
 /** A round's database grows by hundreds of MB. */
@@ -234,12 +345,13 @@ function pendingDeliveries(dataDir: string): number {
 
 /** Ingest while the worker drains a backlog of BACKLOG_GROUPS groups to the same service. */
 async function duringBacklog(wecom: WecomSimulator) {
-  const { relay, target, dataDir } = await startRelay(wecom);
+  const relays = await startRelays(wecom);
+  const { targets, dataDir } = relays;
   try {
-    const filled = await cannon(target, { amount: BACKLOG_GROUPS }).done;
+    const filled = await cannon(targets[0], { amount: BACKLOG_GROUPS }).done;
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      rounds.push(await measure(target));
+      rounds.push(await measure(targets));
     }
     return {
       backlogAccepted: filled['2xx'],
@@ -248,7 +360,7 @@ async function duringBacklog(wecom: WecomSimulator) {
       robotMessages: wecom.robotMessages(ROBOT_KEY).length + wecom.robotMessages(SECOND_ROBOT_KEY).length,
     };
   } finally {
-    await relay.kill('SIGKILL');
+    await relays.stop('SIGKILL');
     removeDataDir(dataDir);
     wecom.reset();
   }
@@ -256,16 +368,17 @@ async function duringBacklog(wecom: WecomSimulator) {
 
 /** kill -9 under load, restart, and look every 202's delivery ids up in the database. */
 async function crashCheck(wecom: WecomSimulator) {
-  const { relay, target, dataDir } = await startRelay(wecom);
+  const crashed = await startRelays(wecom);
+  const { dataDir } = crashed;
   const accepted: number[][] = [];
-  const load = cannon(target, { duration: 60 }, (body) => accepted.push(JSON.parse(body).ids));
+  const load = cannon(crashed.targets[0], { duration: 60 }, (body) => accepted.push(JSON.parse(body).ids));
   await new Promise((resolve) => setTimeout(resolve, CRASH_AFTER_MS));
-  await relay.kill('SIGKILL');
+  await crashed.stop('SIGKILL');
   load.instance.stop();
   await load.done;
-  let restarted: RelayProcess | undefined;
+  let restarted: Relays | undefined;
   try {
-    ({ relay: restarted } = await startRelay(wecom, dataDir));
+    restarted = await startRelays(wecom, { dataDir });
     const db = new Database(path.join(dataDir, 'wecom-relay.db'), { readonly: true });
     try {
       const stored = db.prepare(`SELECT status FROM deliveries WHERE id = ?`);
@@ -275,7 +388,7 @@ async function crashCheck(wecom: WecomSimulator) {
       db.close();
     }
   } finally {
-    await restarted?.kill('SIGTERM');
+    await restarted?.stop('SIGTERM');
     removeDataDir(dataDir);
     wecom.reset();
   }
@@ -287,30 +400,41 @@ export async function benchIngest(): Promise<void> {
   wecom.addRobot(SECOND_ROBOT_KEY);
   wecom.addApp({ ...APP, visibleUsers: ['zhangsan', 'lisi'] });
   try {
-    const { relay, bare } = await relayAgainstBare(wecom);
+    const { deployments, bare } = await deploymentsAgainstBare(wecom);
     const backlog = await duringBacklog(wecom);
     const crash = await crashCheck(wecom);
+    const sqlite = deployments[0].round;
 
     const count = (value: number) => Math.round(value).toLocaleString('en-US');
     const row = (name: string, round: Round, ratio = '') =>
-      `| ${name} | ${count(round.rps)}${ratio} | ${round.p99} ms | ${count(round.cpuUs)} µs |`;
+      `| ${name} | ${count(round.rps)}${ratio} | ${round.p99} ms | ${count(round.cpuUs)} µs | ` +
+      `${round.databaseCpuUs ? `${count(round.databaseCpuUs)} µs` : ''} |`;
+    const times = (value: number, base: number, what: string) => ` (${(value / base).toFixed(2)}× ${what})`;
     console.log(
       `ingest: one service with 2 robots and an app, fixture-shaped Grafana groups, ${CONNECTIONS} keep-alive ` +
-        `connections, median of ${ROUNDS} rounds of ${ROUND_SECONDS} s, relay and bare in turns (the other stopped)\n`
+        `connections, median of ${ROUNDS} rounds of ${ROUND_SECONDS} s, relays and bare in turns (the others stopped)\n`
     );
-    console.log('| | req/s | p99 | server CPU per request |');
-    console.log('|---|---|---|---|');
+    console.log('| | req/s | p99 | relay CPU per request | PostgreSQL CPU per request |');
+    console.log('|---|---|---|---|---|');
     console.log(row('bare node:http', bare));
-    console.log(row('relay', relay, ` (${(relay.rps / bare.rps).toFixed(2)}×)`));
+    for (const { name, postgres, round } of deployments) {
+      console.log(
+        row(name, round, postgres ? times(round.rps, sqlite.rps, 'SQLite') : times(round.rps, bare.rps, 'bare'))
+      );
+    }
     console.log(
       row(
-        `relay, ${count(BACKLOG_GROUPS)}-group backlog draining`,
+        `relay on SQLite, ${count(BACKLOG_GROUPS)}-group backlog draining`,
         backlog.round,
-        ` (${(backlog.round.rps / relay.rps).toFixed(2)}× idle)`
+        times(backlog.round.rps, sqlite.rps, 'idle')
       )
     );
+    if (!TEST_DATABASE_URL) {
+      console.log('\nPostgreSQL rows skipped: WECOM_RELAY_TEST_DATABASE_URL is not set');
+    }
     console.log(
-      `\nnon-2xx or errors: relay ${relay.non2xx}, bare ${bare.non2xx}, during the backlog ${backlog.round.non2xx}; ` +
+      `\nnon-2xx or errors: ${deployments.map(({ name, round }) => `${name} ${round.non2xx}`).join(', ')}, ` +
+        `bare ${bare.non2xx}, during the backlog ${backlog.round.non2xx}; ` +
         `backlog: ${count(backlog.backlogAccepted)} groups accepted, ${count(backlog.pendingAfter)} deliveries ` +
         `still pending after the rounds, ${backlog.robotMessages} robot messages sent meanwhile`
     );

@@ -6,12 +6,15 @@
  *     and WAL bytes per webhook (bench/wal.ts);
  *  2. end-to-end latency from POST to the simulated WeCom, for alerts to idle robots;
  *  3. a storm of 150 distinct groups in 5 s to one robot: messages used against the lower bound,
- *     time until every alert is visible, 45009 count, and RSS at idle and under the storm;
+ *     time until every alert is visible, 45009 count, and RSS at idle and under the storm; with
+ *     WECOM_RELAY_TEST_DATABASE_URL set, also on PostgreSQL with one relay and with two;
  *  4. a partition storm and a flaky WeCom (delivery.ts).
  */
 import { renderDeliveryMessages } from '../src/core/render';
 import { normalizePayload } from '../src/core/normalize';
 import { contents, groupPayload, post, rssMiB, startRelayFor, waitFor } from './support';
+import { TEST_DATABASE_URL, createTestSchema } from '../tests/support/postgres';
+import type { RelayProcess } from '../tests/support/relay-process';
 import { startWecomSimulator } from '../tests/support/wecom-simulator';
 import { benchFaults, benchNameStorm } from './delivery';
 import { benchIngest } from './ingest';
@@ -49,23 +52,40 @@ async function benchEndToEnd() {
   }
 }
 
-async function benchStorm() {
+/** Where the storm's relays store: SQLite, or one PostgreSQL shared by `replicas` relays. */
+const STORM_DEPLOYMENTS = [
+  { name: 'relay on SQLite', replicas: 1, postgres: false },
+  ...(TEST_DATABASE_URL
+    ? [
+        { name: 'relay on PostgreSQL', replicas: 1, postgres: true },
+        { name: '2 relays on PostgreSQL', replicas: 2, postgres: true },
+      ]
+    : []),
+];
+
+/** The storm posted to the relays in turn, as a load balancer spreads it. */
+async function benchStorm(deployment: (typeof STORM_DEPLOYMENTS)[number]) {
   const wecom = await startWecomSimulator();
   const key = 'bench-storm-robot-key';
-  const relay = await startRelayFor(wecom, [{ uid: 'storm', key }]);
-  const pid = relay.child.pid!;
+  const schema = deployment.postgres ? await createTestSchema() : undefined;
+  const relays: RelayProcess[] = [];
+  for (let i = 0; i < deployment.replicas; i++) {
+    relays.push(await startRelayFor(wecom, [{ uid: 'storm', key }], { databaseUrl: schema?.url }));
+  }
+  const pids = relays.map((relay) => relay.child.pid!);
+  const rss = () => pids.reduce((sum, pid) => sum + rssMiB(pid), 0);
   const groups = 150;
   const names = Array.from({ length: groups }, (_, i) => `Storm${i}`);
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const idleRss = rssMiB(pid);
+    const idleRss = rss();
     let peakRss = idleRss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 100);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rss())), 100);
     const started = Date.now();
     for (let i = 0; i < groups; i++) {
       const due = started + (i * 5000) / groups;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-      void post(relay, 'storm', groupPayload(names[i], i));
+      void post(relays[i % relays.length], 'storm', groupPayload(names[i], i));
     }
     const patterns = names.map((name) => new RegExp(`${name}(?!\\d)`));
     const allVisible = await waitFor(() => {
@@ -96,7 +116,8 @@ async function benchStorm() {
       peakRss,
     };
   } finally {
-    await relay.kill('SIGTERM');
+    await Promise.all(relays.map((relay) => relay.kill('SIGTERM')));
+    await schema?.drop();
     await wecom.close();
   }
 }
@@ -120,16 +141,25 @@ async function main() {
     console.log(`  p50 ${e2e.p50} ms  p99 ${e2e.p99} ms  max ${e2e.max} ms\n`);
   }
   if (!only || only === 'storm') {
-    const storm = await benchStorm();
-    console.log(`storm (${storm.groups} distinct groups in 5 s to one robot):`);
+    console.log('storm (150 distinct groups in 5 s to one robot):\n');
     console.log(
-      `  every alert visible: ${storm.allVisible ? `yes, ${fixed(storm.drainSeconds)} s after the first POST` : 'NO'}`
+      '| | every alert visible | messages used | lower bound | one group per message | 45009 | RSS idle → peak (all relays) |'
     );
+    console.log('|---|---|---|---|---|---|---|');
+    for (const deployment of STORM_DEPLOYMENTS) {
+      const storm = await benchStorm(deployment);
+      const visible = storm.allVisible ? `${fixed(storm.drainSeconds)} s after the first POST` : 'NO';
+      console.log(
+        `| ${deployment.name} | ${visible} | ${storm.messages} | ${storm.lowerBoundSent} | ${storm.lowerBoundFull} | ` +
+          `${storm.count45009} | ${fixed(storm.idleRss, 0)} → ${fixed(storm.peakRss, 0)} MiB |`
+      );
+    }
+    if (!TEST_DATABASE_URL) {
+      console.log('\nPostgreSQL rows skipped: WECOM_RELAY_TEST_DATABASE_URL is not set');
+    }
     console.log(
-      `  messages used ${storm.messages}; lower bound ceil(bytes sent / 4096) = ${storm.lowerBoundSent}; one-group-per-message full rendering would need ${storm.lowerBoundFull}`
+      '\nlower bound: ceil(bytes sent / 4096); one group per message: what full renderings of each group would need'
     );
-    console.log(`  45009 answers ${storm.count45009}`);
-    console.log(`  RSS idle ${fixed(storm.idleRss, 0)} MiB, peak under the storm ${fixed(storm.peakRss, 0)} MiB`);
   }
   await delivery(only);
 }

@@ -12,11 +12,14 @@ const ENV = { ...SECRETS_ENV, WECOM_RELAY_LOG_LEVEL: 'info' };
 /** App accounts a service gets with `withApp`. */
 export const APP_USERS = ['zhangsan', 'lisi'];
 
-/** A relay process with one service and one rule per entry, each service with its own robot (and the app). */
+/**
+ * A relay process with one service and one rule per entry, each service with its own robot (and
+ * the app); on SQLite in its data dir, or on the PostgreSQL of `databaseUrl`.
+ */
 export async function startRelayFor(
   wecom: WecomSimulator,
   rules: Array<{ uid: string; key: string }>,
-  options: { withApp?: boolean } = {}
+  options: { withApp?: boolean; databaseUrl?: string } = {}
 ): Promise<RelayProcess> {
   const dataDir = tempDir('wecom-relay-bench-');
   const provisioning = path.join(dataDir, 'provisioning');
@@ -36,7 +39,11 @@ export async function startRelayFor(
     })),
     rules: rules.map(({ uid }) => ({ uid, name: `规则 ${uid}`, services: [`svc-${uid}`] })),
   });
-  return spawnRelay(['--data-dir', dataDir, '--provisioning', provisioning, '--wecom-api-base', wecom.baseUrl], ENV);
+  const database = options.databaseUrl ? ['--database-url', options.databaseUrl] : [];
+  return spawnRelay(
+    ['--data-dir', dataDir, ...database, '--provisioning', provisioning, '--wecom-api-base', wecom.baseUrl],
+    ENV
+  );
 }
 
 export function rssMiB(pid: number): number {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Mentions } from '../../src/core/config';
 import { makeAlert, makeContext, makeGroup } from '../../src/core/render/test-fixtures';
+import { renderGroupParts } from '../../src/core/render';
 import type { Budget } from '../../src/relay/delivery/budget';
 import {
   afterFailure,
@@ -39,6 +40,7 @@ function item(id: number, fields: Partial<PlanItem> & { alerts?: number; mention
     digest: false,
     summarized: false,
     context: (digest) => makeContext({ digest, mentions }),
+    parts: (digest, kind) => renderGroupParts(group, makeContext({ digest, mentions }), kind),
     ...rest,
   };
 }

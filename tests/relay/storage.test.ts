@@ -293,7 +293,13 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
           [false, 1],
         ]
       );
-      const statuses = await Promise.all(results.flatMap((result) => result.ids).map((id) => storage.getDelivery(id)));
+      const ids = results.flatMap((result) => result.ids);
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => a - b),
+        'ids ascend in the order of the writes (the order of the queue)'
+      );
+      const statuses = await Promise.all(ids.map((id) => storage.getDelivery(id)));
       assert.deepEqual(
         statuses.map((stored) => [stored?.status, stored?.reason]),
         [

@@ -28,7 +28,22 @@ export interface DeliveryMessages {
 }
 
 export function renderDeliveryMessages(deliveries: DeliveryToRender[], kind: MessageKind): DeliveryMessages {
-  const parts = deliveries.map(({ group, ctx, partsSent = 0 }) => renderGroupParts(group, ctx, kind).slice(partsSent));
+  return packDeliveryMessages(
+    deliveries.map(({ group, ctx, partsSent = 0 }) => ({
+      group,
+      ctx,
+      parts: renderGroupParts(group, ctx, kind).slice(partsSent),
+    })),
+    kind
+  );
+}
+
+/** As renderDeliveryMessages, for deliveries whose unsent parts were rendered already (renderGroupParts). */
+export function packDeliveryMessages(
+  deliveries: Array<{ group: AlertGroup; ctx: RenderContext; parts: RenderedPart[] }>,
+  kind: MessageKind
+): DeliveryMessages {
+  const parts = deliveries.map((delivery) => delivery.parts);
   const messages = packMessages(
     deliveries.map(({ group, ctx }, index) => ({
       parts: parts[index],

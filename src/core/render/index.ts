@@ -4,7 +4,7 @@
  */
 export type { MessageKind, PackedMessage, PackItem, RenderContext, RenderedPart } from './types';
 export { renderGroupParts, renderParts } from './parts';
-export { renderDeliveryMessages, type DeliveryMessages, type DeliveryToRender } from './deliver';
+export { packDeliveryMessages, renderDeliveryMessages, type DeliveryMessages, type DeliveryToRender } from './deliver';
 export { packMessages } from './pack';
 export { renderStormView, type StormGroup, type StormOptions, type StormView } from './storm';
 export { companionText } from './mentions';

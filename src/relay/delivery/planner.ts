@@ -7,7 +7,7 @@ import type { AlertGroup } from '../../core/alert';
 import { decide, type FailureScope } from '../../core/errcodes';
 import type { AppBody, RobotBody } from '../../core/messages';
 import {
-  renderDeliveryMessages,
+  packDeliveryMessages,
   type MessageKind,
   type PackedMessage,
   type RenderContext,
@@ -29,6 +29,8 @@ export interface PlanItem {
   summarized: boolean;
   /** How its rule renders it, in full or one line per alert (digest). */
   context(digest: boolean): RenderContext;
+  /** All its parts (the sent ones too) as `context(digest)` renders them for `kind`. */
+  parts(digest: boolean, kind: MessageKind): RenderedPart[];
 }
 
 /** One message of a storm view; indexes into the items it was made from. */
@@ -226,8 +228,12 @@ function candidate(items: PlanItem[], kind: MessageKind, digest: boolean, enough
   for (let count = Math.min(items.length, 32); ; count = Math.min(items.length, count * 2)) {
     const prefix = items.slice(0, count);
     const styles = prefix.map((item) => (item.partsSent > 0 ? item.digest : digest));
-    const { messages, parts } = renderDeliveryMessages(
-      prefix.map((item, i) => ({ group: item.group, ctx: item.context(styles[i]), partsSent: item.partsSent })),
+    const { messages, parts } = packDeliveryMessages(
+      prefix.map((item, i) => ({
+        group: item.group,
+        ctx: item.context(styles[i]),
+        parts: item.parts(styles[i], kind).slice(item.partsSent),
+      })),
       kind
     );
     if (count === items.length || messages.length > enough) {

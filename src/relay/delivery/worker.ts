@@ -17,6 +17,7 @@ import { backoffMs } from './backoff';
 import { budgetOf } from './budget';
 import { OVER_BUDGET, sendTo } from './send';
 import type { ResolvedDestination } from './destinations';
+import { PartsMemo } from './parts-memo';
 import { afterFailure, needsCompanion, planQueue, type PlanItem } from './planner';
 import { stormMessages } from './storm';
 
@@ -81,6 +82,7 @@ export class DeliveryWorker {
    * or written): held back like a failed send, their consecutive errors counted.
    */
   private readonly erring = new Map<string, { errors: number; until: number }>();
+  private readonly partsMemo = new PartsMemo();
   private outboxErrors = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
@@ -378,7 +380,7 @@ export class DeliveryWorker {
         continue;
       }
       target ??= resolved;
-      items.push(planItem(delivery, rule));
+      items.push(planItem(delivery, rule, this.partsMemo));
     }
     return { target, items };
   }
@@ -464,7 +466,7 @@ export function messageKindOf(target: ResolvedDestination): MessageKind {
 }
 
 /** A delivery as the planner sees it: its parts render from its rule, as of when it was created. */
-function planItem(delivery: Delivery, rule: RuleConfig): PlanItem {
+function planItem(delivery: Delivery, rule: RuleConfig, memo: PartsMemo): PlanItem {
   return {
     id: delivery.id,
     group: delivery.group,
@@ -474,6 +476,7 @@ function planItem(delivery: Delivery, rule: RuleConfig): PlanItem {
     digest: delivery.digest,
     summarized: delivery.summarized,
     context: (digest) => ruleRenderContext(rule, { now: new Date(delivery.createdAt), digest }),
+    parts: (digest, kind) => memo.parts(rule, delivery.group, delivery.createdAt, digest, kind),
   };
 }
 

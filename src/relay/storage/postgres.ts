@@ -88,50 +88,132 @@ interface Prepared {
 }
 
 /** Statements every ingest runs, prepared once per connection by name. */
-const INGEST = {
-  // A group seen within its window is a duplicate: its row is left as it is and its key does not
-  // come back. Keys in order, so that two replicas' commits never wait on each other in a cycle.
-  dedup: {
-    name: 'wecom_relay_dedup',
-    text: `WITH input AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(dedup_key, received_at, cutoff))
+/**
+ * An ingest batch in one statement, one round trip and its own transaction: the dedup upsert, the
+ * groups, the deliveries (pending when their write's key came back fresh) and their queues.
+ *
+ * A group seen within its window is a duplicate: its row is left as it is and its key does not
+ * come back. Keys and destinations are locked in order, so that two replicas' commits never wait
+ * on each other in a cycle. Ids are taken ascending in the batch's order, which is the order of
+ * the queue.
+ */
+const INGEST: Prepared = {
+  name: 'wecom_relay_ingest',
+  text: `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(dedup_key, received_at, cutoff)
+         ),
+         fresh AS (
            INSERT INTO ingests (dedup_key, received_at) SELECT dedup_key, received_at FROM input ORDER BY dedup_key
            ON CONFLICT (dedup_key) DO UPDATE SET received_at = EXCLUDED.received_at
            WHERE ingests.received_at <= (SELECT cutoff FROM input WHERE input.dedup_key = EXCLUDED.dedup_key)
-           RETURNING dedup_key`,
-  },
-  ids: {
-    name: 'wecom_relay_ids',
-    text: `SELECT (SELECT array_agg(nextval(pg_get_serial_sequence('groups', 'id'))) FROM generate_series(1, $1::int)) AS groups,
-                  (SELECT array_agg(nextval(pg_get_serial_sequence('deliveries', 'id'))) FROM generate_series(1, $2::int)) AS deliveries`,
-  },
-  groups: {
-    name: 'wecom_relay_groups',
-    text: 'INSERT INTO groups (id, json) SELECT * FROM unnest($1::bigint[], $2::text[])',
-  },
-  deliveries: {
-    name: 'wecom_relay_deliveries',
-    text: `INSERT INTO deliveries (id, group_id, rule_uid, service_uid, destination, kind, label, is_test, not_before,
+           RETURNING dedup_key
+         ),
+         group_ids AS (
+           SELECT array_agg(id ORDER BY id) AS ids
+           FROM (SELECT nextval(pg_get_serial_sequence('groups', 'id')) AS id FROM unnest($4::text[])) AS taken
+         ),
+         new_groups AS (
+           SELECT (SELECT ids FROM group_ids)[ord] AS id, json FROM unnest($4::text[]) WITH ORDINALITY AS t(json, ord)
+         ),
+         stored_groups AS (INSERT INTO groups (id, json) SELECT id, json FROM new_groups),
+         delivery_ids AS (
+           SELECT array_agg(id ORDER BY id) AS ids
+           FROM (SELECT nextval(pg_get_serial_sequence('deliveries', 'id')) AS id FROM unnest($5::int[])) AS taken
+         ),
+         rows AS (
+           SELECT (SELECT ids FROM delivery_ids)[ord] AS id, (SELECT ids FROM group_ids)[group_ord] AS group_id,
+                  rule_uid, service_uid, destination, kind, label, is_test, not_before, created_at, ord,
+                  CASE WHEN dedup_key IN (SELECT dedup_key FROM fresh) THEN 'pending' ELSE 'skipped' END AS status,
+                  CASE WHEN dedup_key IN (SELECT dedup_key FROM fresh) THEN delivery_reason
+                       WHEN dedup_key IS NULL THEN COALESCE(skip_reason, delivery_reason)
+                       ELSE 'duplicate' END AS reason
+           FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                  $12::smallint[], $13::bigint[], $14::text[], $15::text[], $16::bigint[]) WITH ORDINALITY
+             AS t(group_ord, dedup_key, rule_uid, service_uid, destination, kind, label, is_test, not_before,
+                  skip_reason, delivery_reason, created_at, ord)
+         ),
+         stored_rows AS (
+           INSERT INTO deliveries (id, group_id, rule_uid, service_uid, destination, kind, label, is_test, not_before,
              status, reason, created_at)
-           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-             $8::smallint[], $9::bigint[], $10::text[], $11::text[], $12::bigint[])`,
-  },
-  // In destination order, so that two replicas' commits never wait on each other's rows in a cycle.
-  touch: {
-    name: 'wecom_relay_touch',
-    text: `INSERT INTO destinations (destination, next_due)
-             SELECT destination, MIN(not_before) FROM unnest($1::text[], $2::bigint[]) AS t(destination, not_before)
+           SELECT id, group_id, rule_uid, service_uid, destination, kind, label, is_test, not_before, status, reason,
+             created_at FROM rows
+         ),
+         touched AS (
+           INSERT INTO destinations (destination, next_due)
+             SELECT destination, MIN(not_before) FROM rows WHERE status = 'pending'
              GROUP BY destination ORDER BY destination
-           ON CONFLICT (destination) DO UPDATE SET next_due = LEAST(destinations.next_due, EXCLUDED.next_due)`,
-  },
-} satisfies Record<string, Prepared>;
+           ON CONFLICT (destination) DO UPDATE SET next_due = LEAST(destinations.next_due, EXCLUDED.next_due)
+         )
+         SELECT (SELECT array_agg(id ORDER BY ord) FROM rows) AS ids, (SELECT array_agg(dedup_key) FROM fresh) AS fresh`,
+};
 
-/** One delivery row as ingest inserts it. */
-interface IngestRow {
-  delivery: NewDelivery;
-  groupIndex: number;
-  status: 'pending' | 'skipped';
-  reason: string | null;
-  now: number;
+/**
+ * The batch in runs in which no dedup key comes twice (one upsert cannot touch a row twice):
+ * one run but for a group posted twice at once.
+ */
+function withDistinctKeys(writes: IngestWrite[]): IngestWrite[][] {
+  const chunks: IngestWrite[][] = [[]];
+  let keys = new Set<string>();
+  for (const write of writes) {
+    if (write.action === 'enqueue' && keys.has(write.dedupKey)) {
+      chunks.push([]);
+      keys = new Set();
+    }
+    if (write.action === 'enqueue') {
+      keys.add(write.dedupKey);
+    }
+    chunks[chunks.length - 1].push(write);
+  }
+  return chunks;
+}
+
+/** Stores writes whose dedup keys are distinct, in one statement on `db` (the pool, or a transaction's client). */
+async function ingestChunk(db: pg.Pool | Tx, writes: IngestWrite[]): Promise<IngestResult[]> {
+  const enqueued = writes.flatMap((write) => (write.action === 'enqueue' ? [write] : []));
+  const groups: string[] = [];
+  const rows: Array<{ delivery: NewDelivery; group: number; write: IngestWrite }> = [];
+  const firstRow = writes.map((write) => {
+    const first = rows.length;
+    let group: AlertGroup | undefined;
+    for (const delivery of write.deliveries) {
+      if (delivery.group !== group) {
+        group = delivery.group;
+        groups.push(JSON.stringify(group));
+      }
+      rows.push({ delivery, group: groups.length, write });
+    }
+    return first;
+  });
+  const keyOf = (write: IngestWrite) => (write.action === 'enqueue' ? write.dedupKey : null);
+  const {
+    rows: [result],
+  } = await db.query<{ ids: string[] | null; fresh: string[] | null }>({
+    ...INGEST,
+    values: [
+      enqueued.map((write) => write.dedupKey),
+      enqueued.map((write) => write.now),
+      enqueued.map((write) => write.now - write.dedupWindowMs),
+      groups,
+      rows.map((row) => row.group),
+      rows.map((row) => keyOf(row.write)),
+      rows.map((row) => row.delivery.ruleUid),
+      rows.map((row) => row.delivery.serviceUid),
+      rows.map((row) => row.delivery.destination),
+      rows.map((row) => row.delivery.kind),
+      rows.map((row) => row.delivery.label),
+      rows.map((row) => (row.delivery.isTest ? 1 : 0)),
+      rows.map((row) => row.delivery.notBefore),
+      rows.map((row) => (row.write.action === 'skip' ? row.write.reason : null)),
+      rows.map((row) => row.delivery.reason ?? null),
+      rows.map((row) => row.write.now),
+    ],
+  });
+  const ids = (result.ids ?? []).map(Number);
+  const fresh = new Set(result.fresh ?? []);
+  return writes.map((write, index) => ({
+    stored: write.action === 'enqueue' && fresh.has(write.dedupKey),
+    ids: ids.slice(firstRow[index], firstRow[index] + write.deliveries.length),
+  }));
 }
 
 export class PostgresStorage implements Storage {
@@ -298,90 +380,17 @@ export class PostgresStorage implements Storage {
 
   /** One transaction for the whole batch; results keep the order of `writes`. */
   async ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
+    const chunks = withDistinctKeys(writes);
+    if (chunks.length === 1) {
+      return this.guard(() => ingestChunk(this.pool, writes));
+    }
     return this.transaction(async (tx) => {
-      const stored = await this.deduplicate(tx, writes);
-      const groups: string[] = [];
-      const rows: IngestRow[] = [];
-      const rowsOfWrite = writes.map((write, index) => {
-        const status = write.action === 'skip' || !stored.has(index) ? 'skipped' : 'pending';
-        const reason = write.action === 'skip' ? write.reason : status === 'skipped' ? 'duplicate' : null;
-        let group: AlertGroup | undefined;
-        const first = rows.length;
-        for (const delivery of write.deliveries) {
-          if (delivery.group !== group) {
-            group = delivery.group;
-            groups.push(JSON.stringify(group));
-          }
-          rows.push({ delivery, groupIndex: groups.length - 1, status, reason, now: write.now });
-        }
-        return { first, count: write.deliveries.length, stored: status === 'pending' };
-      });
-      if (rows.length === 0) {
-        return rowsOfWrite.map(({ stored }) => ({ stored, ids: [] }));
+      const results: IngestResult[] = [];
+      for (const chunk of chunks) {
+        results.push(...(await ingestChunk(tx, chunk)));
       }
-      const { rows: ids } = await tx.query<{ groups: number[]; deliveries: number[] }>({
-        ...INGEST.ids,
-        values: [groups.length, rows.length],
-      });
-      const groupIds = ids[0].groups.map(Number);
-      const deliveryIds = ids[0].deliveries.map(Number);
-      await tx.query({ ...INGEST.groups, values: [groupIds, groups] });
-      await tx.query({
-        ...INGEST.deliveries,
-        values: [
-          deliveryIds,
-          rows.map((row) => groupIds[row.groupIndex]),
-          rows.map((row) => row.delivery.ruleUid),
-          rows.map((row) => row.delivery.serviceUid),
-          rows.map((row) => row.delivery.destination),
-          rows.map((row) => row.delivery.kind),
-          rows.map((row) => row.delivery.label),
-          rows.map((row) => (row.delivery.isTest ? 1 : 0)),
-          rows.map((row) => row.delivery.notBefore),
-          rows.map((row) => row.status),
-          rows.map((row) => row.reason ?? row.delivery.reason ?? null),
-          rows.map((row) => row.now),
-        ],
-      });
-      const pending = rows.filter((row) => row.status === 'pending');
-      if (pending.length > 0) {
-        await tx.query({
-          ...INGEST.touch,
-          values: [pending.map((row) => row.delivery.destination), pending.map((row) => row.delivery.notBefore)],
-        });
-      }
-      return rowsOfWrite.map(({ first, count, stored }) => ({
-        stored,
-        ids: deliveryIds.slice(first, first + count),
-      }));
+      return results;
     });
-  }
-
-  /**
-   * Which enqueue writes are new, by index. One statement for the batch; a key that comes twice
-   * in it (one upsert cannot touch a row twice) goes one write at a time, in order.
-   */
-  private async deduplicate(tx: Tx, writes: IngestWrite[]): Promise<Set<number>> {
-    const enqueued = writes.flatMap((write, index) => (write.action === 'enqueue' ? [{ write, index }] : []));
-    const keys = enqueued.map(({ write }) => write.dedupKey);
-    const batches = new Set(keys).size === keys.length ? [enqueued] : enqueued.map((one) => [one]);
-    if (enqueued.length === 0) {
-      return new Set();
-    }
-    const stored = new Set<number>();
-    for (const batch of batches) {
-      const { rows } = await tx.query<{ dedup_key: string }>({
-        ...INGEST.dedup,
-        values: [
-          batch.map(({ write }) => write.dedupKey),
-          batch.map(({ write }) => write.now),
-          batch.map(({ write }) => write.now - write.dedupWindowMs),
-        ],
-      });
-      const fresh = new Set(rows.map((row) => row.dedup_key));
-      batch.filter(({ write }) => fresh.has(write.dedupKey)).forEach(({ index }) => stored.add(index));
-    }
-    return stored;
   }
 
   async dueDestinations(now: number): Promise<DueDestination[]> {
@@ -702,7 +711,10 @@ export class PostgresStorage implements Storage {
   /** One replica prunes at a time; the others find the lock taken and leave it to that one. */
   async prune(before: number, now: number): Promise<number> {
     return this.transaction(async (tx) => {
-      const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', LOCKS.prune);
+      const { rows } = await tx.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_xact_lock($1, $2) AS locked',
+        LOCKS.prune
+      );
       if (!rows[0].locked) {
         return 0;
       }
