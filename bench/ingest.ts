@@ -34,7 +34,9 @@ import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom
 const CONNECTIONS = 32;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = 2;
+// A fresh relay compiles its hot paths in its first seconds, on V8's helper threads, which the
+// CPU per request counts: with 2 s of warm-up, compilation was up to a quarter of a round's relay CPU.
+const WARMUP_SECONDS = 5;
 const BACKLOG_GROUPS = 20_000;
 const CRASH_AFTER_MS = 4_000;
 const SECOND_ROBOT_KEY = 'b2c3d4e5-1111-4bc4-97a0-0ec2sifa5bbb';
@@ -412,7 +414,7 @@ export async function benchIngest(): Promise<void> {
     const times = (value: number, base: number, what: string) => ` (${(value / base).toFixed(2)}× ${what})`;
     console.log(
       `ingest: one service with 2 robots and an app, fixture-shaped Grafana groups, ${CONNECTIONS} keep-alive ` +
-        `connections, median of ${ROUNDS} rounds of ${ROUND_SECONDS} s, relays and bare in turns (the others stopped)\n`
+        `connections, median of ${ROUNDS} rounds of ${ROUND_SECONDS} s after ${WARMUP_SECONDS} s of warm-up, relays and bare in turns (the others stopped)\n`
     );
     console.log('| | req/s | p99 | relay CPU per request | PostgreSQL CPU per request |');
     console.log('|---|---|---|---|---|');
