@@ -72,7 +72,6 @@ export async function startRelay(
   const catalog = new Catalog(storage, box, settings.apiBase);
   await catalog.reload();
   catalog.follow((error) => logger.error({ err: error }, 'cannot reload the config another replica changed'));
-  await storage.recoverClaims();
   const metrics = createMetrics(storage);
   const egress = resolveEgress(settings.apiBase, settings.egress);
   const client = new WecomClient({

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { describe, test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { utf8Bytes } from '../../src/core/limits';
 import { robotDestination } from '../../src/relay/delivery/destinations';
 import { DeliveryWorker } from '../../src/relay/delivery/worker';
@@ -403,6 +405,35 @@ describe('delivery to WeCom', () => {
       await h.until(async () => (await failures(destination)) === 0, 5_000);
     } finally {
       await worker.stop();
+      await h.close();
+    }
+  });
+
+  test('a delivery thread that dies mid-send is started again and takes its queue back at once', async () => {
+    const h = await startHarness();
+    try {
+      // WeCom sits on the first robot send: the thread dies holding the robot's queue.
+      h.wecom.inject({ path: 'robot', kind: 'delay', delayMs: 5_000, times: 1 });
+      assert.equal((await h.post('grafana', 'critical', group('BeforeTheThreadDies'))).status, 202);
+      const robot = robotDestination(ROBOT_KEY);
+      await h.until(
+        async () =>
+          robotTexts(h.wecom).length === 0 &&
+          !(await h.relay.context.storage.dueDestinations(Date.now())).some((due) => due.destination === robot)
+      );
+      // Stands in for an uncaught error on the thread: it ends with exit code 1.
+      const relaySide = h.relay.context.worker as unknown as { thread: Worker | undefined };
+      const thread = relaySide.thread!;
+      const exited = new Promise((resolve) => thread.once('exit', resolve));
+      await thread.terminate();
+      await exited;
+      assert.equal(relaySide.thread, undefined, 'no delivery thread until it is started again');
+      assert.equal((await h.post('grafana', 'critical', group('WhileTheThreadIsDown'))).status, 202);
+      // Well within the 30 s lease the dead thread's claim would otherwise hold the queue for.
+      await h.until(() => robotTexts(h.wecom).some((text) => text.includes('WhileTheThreadIsDown')), 10_000);
+      assert.ok(robotTexts(h.wecom).some((text) => text.includes('BeforeTheThreadDies')));
+      assert.match(fs.readFileSync(h.logFile, 'utf8'), /the delivery thread stopped; starting it again/);
+    } finally {
       await h.close();
     }
   });

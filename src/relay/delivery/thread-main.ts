@@ -54,6 +54,7 @@ export async function runDeliveryThread(data: DeliveryThreadData, port: MessageP
   let stopping: Promise<void> | undefined;
   try {
     const storage = await openStorage(settings, { logger, migrate: false, forDelivery: true });
+    await storage.recoverClaims(data.workerId);
     const box = new SecretBox(data.secretKey);
     const catalog = new Catalog(storage, box, settings.apiBase);
     await catalog.reload();

@@ -460,10 +460,12 @@ export class PostgresStorage implements Storage {
   }
 
   /**
-   * Replicas share the database: a claim is stale only once its lease has run out, which claims
-   * and dueDestinations already honour. Nothing to forget at start.
+   * The claims of other replicas are theirs until their lease runs out. The queue keeps its due
+   * time: a claim does not change it while there is work.
    */
-  async recoverClaims(): Promise<void> {}
+  async recoverClaims(worker: string): Promise<void> {
+    await this.run('UPDATE destinations SET claimed_by = NULL, claimed_until = 0 WHERE claimed_by = $1', [worker]);
+  }
 
   async releaseDestination(
     destination: string,

@@ -177,8 +177,13 @@ export interface QueueStore {
   ): Promise<Delivery[]>;
   /** Extends a claim still held by `worker`; false when it was lost (the lease ran out). */
   renewClaim(destination: string, worker: string, leaseMs: number, now: number): Promise<boolean>;
-  /** At start: forgets claims no live worker can hold any more, so their queues resume at once. */
-  recoverClaims(): Promise<void>;
+  /**
+   * When the delivery worker `worker` starts: forgets the claims no live worker can hold, so that
+   * their queues resume at once rather than when their lease runs out. On SQLite (one relay per
+   * data dir) that is every claim; on PostgreSQL, those of `worker` only, left by a delivery
+   * thread that died (the one started in its place keeps its relay's worker id).
+   */
+  recoverClaims(worker: string): Promise<void>;
   /**
    * Ends a claim. `retryAt` holds the queue until then (backoff, rate limit, linger); `failures`
    * is its count of consecutive failed tries from now on (0 after a pass that ended well). `now`:
