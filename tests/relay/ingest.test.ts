@@ -257,6 +257,22 @@ describe('group commit', () => {
     ]);
   });
 
+  test('a commit holds each dedup key once: a repeat goes in the next commit, in its order', async () => {
+    const commits: string[][] = [];
+    const group = new GroupCommit(
+      {
+        ingestCommits: 1,
+        ingest: async (writes) => {
+          commits.push(writes.map((w) => (w.action === 'enqueue' ? w.dedupKey : '')));
+          return writes.map(() => ({ stored: true, ids: [] }));
+        },
+      },
+      3
+    );
+    await Promise.all(['a', 'b', 'a', 'c', 'a', 'd'].map((key) => group.write(write(key))));
+    assert.deepEqual(commits, [['a', 'b', 'c'], ['a', 'd'], ['a']]);
+  });
+
   test('up to the storage’s number of commits are under way at once; the next batch waits for one to end', async () => {
     const started: string[][] = [];
     const finish: Array<() => void> = [];

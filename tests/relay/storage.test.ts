@@ -12,8 +12,15 @@ import pg from 'pg';
 import { normalizePayload } from '../../src/core/normalize';
 import { PostgresStorage } from '../../src/relay/storage/postgres';
 import { SqliteStorage } from '../../src/relay/storage/sqlite';
-import { StorageUnavailable, VersionConflict, type NewDelivery, type Storage } from '../../src/relay/storage/types';
+import {
+  StorageUnavailable,
+  VersionConflict,
+  type IngestWrite,
+  type NewDelivery,
+  type Storage,
+} from '../../src/relay/storage/types';
 import { createTestSchema, skipWithoutPostgres, type TestSchema } from '../support/postgres';
+import { prng } from '../support/prng';
 import { fixture, tempDir } from '../support/relay-harness';
 
 interface Store {
@@ -274,17 +281,18 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       assert.equal((await storage.queueStats()).pending, 2);
     });
 
-    test('one ingest stores all its writes, in order, deduplicating within itself', async () => {
+    test('one ingest stores all its writes, in order, each deduplicated against what is stored', async () => {
       const storage = await open();
+      await enqueue(storage, 'a', 60_000, [delivery()], 1);
       const results = await storage.ingest([
         {
           action: 'enqueue',
-          dedupKey: 'a',
+          dedupKey: 'b',
           dedupWindowMs: 60_000,
           deliveries: [delivery(), delivery('robot:b')],
-          now: 1,
+          now: 2,
         },
-        { action: 'skip', reason: 'no_match', deliveries: [delivery()], now: 1 },
+        { action: 'skip', reason: 'no_match', deliveries: [delivery()], now: 2 },
         { action: 'enqueue', dedupKey: 'a', dedupWindowMs: 60_000, deliveries: [delivery()], now: 2 },
       ]);
       assert.deepEqual(
@@ -311,6 +319,32 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
           ['skipped', 'duplicate'],
         ]
       );
+    });
+
+    test('ingests under way at once, over the same keys and queues in any order, all commit', async () => {
+      const storage = await open();
+      const random = prng(42);
+      const shuffled = <T>(items: T[]) =>
+        items
+          .map((item) => ({ item, at: random() }))
+          .sort((x, y) => x.at - y.at)
+          .map(({ item }) => item);
+      const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
+      const queues = Array.from({ length: 4 }, (_, i) => `robot:q${i}`);
+      const batches = Array.from({ length: 40 }, () =>
+        shuffled(keys)
+          .slice(0, 5)
+          .map((dedupKey): IngestWrite => ({
+            action: 'enqueue',
+            dedupKey,
+            dedupWindowMs: 0,
+            deliveries: shuffled(queues).slice(0, 3).map(delivery),
+            now: 1000,
+          }))
+      );
+      const results = await Promise.all(batches.map((writes) => storage.ingest(writes)));
+      assert.equal(results.flat().length, 40 * 5);
+      assert.equal(results.flat().filter((result) => result.stored).length, 40 * 5, 'a window of 0 keeps none out');
     });
 
     test('an ingest whose commit fails stores none of its writes', async () => {

@@ -1,7 +1,9 @@
 /**
  * Group commit: the webhooks that arrive in one turn of the event loop are written in one
  * transaction, so that they share its fsync; those that arrive while a commit is under way form
- * the next one (up to the storage's `ingestCommits` under way at once). Each write's promise
+ * the next one (up to the storage's `ingestCommits` under way at once). A commit holds each dedup
+ * key once: a repeat (the same group posted twice at once) goes in a later commit, which finds the
+ * first one stored; so no ingest upserts a row twice. Each write's promise
  * settles only once the commit holding it has finished: with its result, or with the commit's
  * error for every write in it, and, when storage is unavailable, for every write still queued.
  */
@@ -41,13 +43,33 @@ export class GroupCommit {
     }
   }
 
+  /** The writes waiting longest, up to maxBatch, leaving for later those whose dedup key is in already. */
+  private takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    const later: Waiting[] = [];
+    const keys = new Set<string>();
+    for (const waiting of this.waiting) {
+      const key = waiting.write.action === 'enqueue' ? waiting.write.dedupKey : undefined;
+      if (batch.length === this.maxBatch || (key !== undefined && keys.has(key))) {
+        later.push(waiting);
+        continue;
+      }
+      batch.push(waiting);
+      if (key !== undefined) {
+        keys.add(key);
+      }
+    }
+    this.waiting = later;
+    return batch;
+  }
+
   private async commit(): Promise<void> {
     this.scheduled = false;
     // A commit under way schedules the next one when it ends.
     if (this.committing >= this.storage.ingestCommits || this.waiting.length === 0) {
       return;
     }
-    const batch = this.waiting.splice(0, this.maxBatch);
+    const batch = this.takeBatch();
     this.committing++;
     try {
       const results = await this.storage.ingest(batch.map((waiting) => waiting.write));

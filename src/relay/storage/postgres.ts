@@ -87,14 +87,13 @@ interface Prepared {
   text: string;
 }
 
-/** Statements every ingest runs, prepared once per connection by name. */
 /**
  * An ingest batch in one statement, one round trip and its own transaction: the dedup upsert, the
  * groups, the deliveries (pending when their write's key came back fresh) and their queues.
  *
  * A group seen within its window is a duplicate: its row is left as it is and its key does not
- * come back. Keys and destinations are locked in order, so that two replicas' commits never wait
- * on each other in a cycle. Ids are taken ascending in the batch's order, which is the order of
+ * come back. Keys (distinct in a batch) and destinations are locked in order, so that two commits,
+ * of one replica or two, never wait on each other in a cycle. Ids are taken ascending in the batch's order, which is the order of
  * the queue.
  */
 const INGEST: Prepared = {
@@ -147,28 +146,8 @@ const INGEST: Prepared = {
          SELECT (SELECT array_agg(id ORDER BY ord) FROM rows) AS ids, (SELECT array_agg(dedup_key) FROM fresh) AS fresh`,
 };
 
-/**
- * The batch in runs in which no dedup key comes twice (one upsert cannot touch a row twice):
- * one run but for a group posted twice at once.
- */
-function withDistinctKeys(writes: IngestWrite[]): IngestWrite[][] {
-  const chunks: IngestWrite[][] = [[]];
-  let keys = new Set<string>();
-  for (const write of writes) {
-    if (write.action === 'enqueue' && keys.has(write.dedupKey)) {
-      chunks.push([]);
-      keys = new Set();
-    }
-    if (write.action === 'enqueue') {
-      keys.add(write.dedupKey);
-    }
-    chunks[chunks.length - 1].push(write);
-  }
-  return chunks;
-}
-
-/** Stores writes whose dedup keys are distinct, in one statement on `db` (the pool, or a transaction's client). */
-async function ingestChunk(db: pg.Pool | Tx, writes: IngestWrite[]): Promise<IngestResult[]> {
+/** Stores writes whose dedup keys are distinct, in one statement. */
+async function ingestBatch(db: pg.Pool, writes: IngestWrite[]): Promise<IngestResult[]> {
   const enqueued = writes.flatMap((write) => (write.action === 'enqueue' ? [write] : []));
   const groups: string[] = [];
   const rows: Array<{ delivery: NewDelivery; group: number; write: IngestWrite }> = [];
@@ -378,19 +357,9 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  /** One transaction for the whole batch; results keep the order of `writes`. */
+  /** One statement, so one transaction, for the whole batch; results keep the order of `writes`. */
   async ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
-    const chunks = withDistinctKeys(writes);
-    if (chunks.length === 1) {
-      return this.guard(() => ingestChunk(this.pool, writes));
-    }
-    return this.transaction(async (tx) => {
-      const results: IngestResult[] = [];
-      for (const chunk of chunks) {
-        results.push(...(await ingestChunk(tx, chunk)));
-      }
-      return results;
-    });
+    return this.guard(() => ingestBatch(this.pool, writes));
   }
 
   async dueDestinations(now: number): Promise<DueDestination[]> {

@@ -153,7 +153,9 @@ export interface IngestStore {
   readonly ingestCommits: number;
   /**
    * Writes ingested groups in one transaction (a group commit, sharing one fsync): every write is
-   * stored, or, when it throws, none is. Results come in the order of `writes`.
+   * stored, or, when it throws, none is. Results come in the order of `writes`. Their dedup keys
+   * are distinct (GroupCommit's batches are): on PostgreSQL one statement upserts them all, in
+   * key order, so that concurrent ingests never wait on each other in a circle.
    */
   ingest(writes: IngestWrite[]): Promise<IngestResult[]>;
 }
