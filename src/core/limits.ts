@@ -22,7 +22,15 @@ export const RATE_LIMITS = {
 } as const;
 
 const encoder = new TextEncoder();
+/**
+ * Packing counts bytes of every candidate message, many times per pass: encoding into one reused
+ * buffer allocates nothing. A UTF-16 unit takes at most 3 bytes, so texts up to a third of it fit.
+ */
+const scratch = new Uint8Array(64 * 1024);
 
 export function utf8Bytes(text: string): number {
-  return encoder.encode(text).length;
+  if (text.length * 3 > scratch.length) {
+    return encoder.encode(text).length;
+  }
+  return encoder.encodeInto(text, scratch).written;
 }

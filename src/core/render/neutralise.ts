@@ -7,8 +7,15 @@
  */
 import { wellFormed } from './utf8';
 
+/** Anything the replacements below would change; most label values hold none of it. */
+const MARKUP = /[\r\n\u2028\u2029<>*`]|\]\(|^#/;
+
 export function neutralise(text: string): string {
-  return wellFormed(text)
+  const whole = wellFormed(text);
+  if (!MARKUP.test(whole)) {
+    return whole;
+  }
+  return whole
     .replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ')
     .replace(/</g, '＜')
     .replace(/>/g, '＞')
