@@ -2,7 +2,13 @@ import React from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { type AppRootProps } from '@grafana/data';
 import { PLUGIN_BASE_URL } from '../../constants';
-import { mockBackendSrvFetch, RELAY_STATUS } from '../../test/backendSrv';
+import { combineHandlers, mockBackendSrvFetch } from '../../test/backendSrv';
+import { contactPointsHandler } from '../../test/handlers/contactPoints';
+import { deliveriesHandler } from '../../test/handlers/deliveries';
+import { policiesHandler } from '../../test/handlers/policies';
+import { rulesHandler } from '../../test/handlers/rules';
+import { servicesHandler } from '../../test/handlers/services';
+import { statusHandler } from '../../test/handlers/status';
 import { createMeta, render, screen } from '../../test/render';
 import { testIds } from '../testIds';
 import App from './App';
@@ -19,7 +25,17 @@ function props(): AppRootProps {
 
 describe('App', () => {
   test.each(['home', '', 'no-such-page'])('renders the home page at "%s"', async (path) => {
-    mockBackendSrvFetch(() => ({ data: RELAY_STATUS }));
+    // The home page asks the relay and Grafana for everything its start guide checks.
+    mockBackendSrvFetch(
+      combineHandlers(
+        statusHandler().handler,
+        servicesHandler().handler,
+        rulesHandler().handler,
+        deliveriesHandler().handler,
+        contactPointsHandler().handler,
+        policiesHandler().handler
+      )
+    );
     // As Grafana mounts an app's root page: under /a/<plugin id>/*.
     render(
       <Routes>
