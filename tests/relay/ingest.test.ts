@@ -238,7 +238,8 @@ describe('group commit', () => {
     now: 0,
   });
 
-  test('the writes of one turn share one commit, at most the batch size each', async () => {
+  /** A GroupCommit of at most `maxBatch` writes over a storage that records each commit's keys. */
+  function recordingCommits(maxBatch: number) {
     const commits: string[][] = [];
     const group = new GroupCommit(
       {
@@ -248,8 +249,13 @@ describe('group commit', () => {
           return writes.map(() => ({ stored: true, ids: [] }));
         },
       },
-      3
+      maxBatch
     );
+    return { group, commits };
+  }
+
+  test('the writes of one turn share one commit, at most the batch size each', async () => {
+    const { group, commits } = recordingCommits(3);
     await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => group.write(write(key))));
     assert.deepEqual(commits, [
       ['a', 'b', 'c'],
@@ -258,17 +264,7 @@ describe('group commit', () => {
   });
 
   test('a commit holds each dedup key once: a repeat goes in the next commit, in its order', async () => {
-    const commits: string[][] = [];
-    const group = new GroupCommit(
-      {
-        ingestCommits: 1,
-        ingest: async (writes) => {
-          commits.push(writes.map((w) => (w.action === 'enqueue' ? w.dedupKey : '')));
-          return writes.map(() => ({ stored: true, ids: [] }));
-        },
-      },
-      3
-    );
+    const { group, commits } = recordingCommits(3);
     await Promise.all(['a', 'b', 'a', 'c', 'a', 'd'].map((key) => group.write(write(key))));
     assert.deepEqual(commits, [['a', 'b', 'c'], ['a', 'd'], ['a']]);
   });

@@ -93,8 +93,8 @@ interface Prepared {
  *
  * A group seen within its window is a duplicate: its row is left as it is and its key does not
  * come back. Keys (distinct in a batch) and destinations are locked in order, so that two commits,
- * of one replica or two, never wait on each other in a cycle. Ids are taken ascending in the batch's order, which is the order of
- * the queue.
+ * of one replica or two, never wait on each other in a cycle. Ids are taken ascending in the
+ * batch's order, which is the order of the queue.
  */
 const INGEST: Prepared = {
   name: 'wecom_relay_ingest',
