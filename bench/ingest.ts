@@ -27,8 +27,8 @@ import {
   tempDir,
   writeProvisioning,
 } from '../tests/support/relay-harness';
-import { TEST_DATABASE_URL, createTestSchema, type TestSchema } from '../tests/support/postgres';
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
+import { DEPLOYMENTS, POSTGRES_SKIPPED, startDeployment } from './support';
 import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
 
 const CONNECTIONS = 32;
@@ -65,23 +65,6 @@ interface Round {
   databaseCpuUs: number;
   non2xx: number;
 }
-
-/** How the relay is deployed for a row of the table. */
-interface Deployment {
-  name: string;
-  replicas: number;
-  postgres: boolean;
-}
-
-const DEPLOYMENTS: Deployment[] = [
-  { name: 'relay on SQLite', replicas: 1, postgres: false },
-  ...(TEST_DATABASE_URL
-    ? [
-        { name: 'relay on PostgreSQL', replicas: 1, postgres: true },
-        { name: '2 relays on PostgreSQL', replicas: 2, postgres: true },
-      ]
-    : []),
-];
 
 /** The fixture group with its group key and fingerprints made unique by `n`, serialised once. */
 const PAYLOAD_TEMPLATE = (() => {
@@ -254,24 +237,22 @@ async function startRelays(
     ],
     rules: [{ uid: 'critical', name: '严重告警', services: ['ops'] }],
   });
-  const schema: TestSchema | undefined = options.postgres ? await createTestSchema() : undefined;
-  const relays: RelayProcess[] = [];
-  try {
-    for (let i = 0; i < (options.replicas ?? 1); i++) {
-      const ownDir = i === 0 ? dataDir : tempDir('wecom-relay-bench-');
-      const database = schema ? ['--database-url', schema.url] : [];
-      relays.push(
-        await spawnRelay(
-          ['--data-dir', ownDir, ...database, '--provisioning', provisioning, '--wecom-api-base', wecom.baseUrl],
-          ENV
-        )
-      );
-    }
-  } catch (error) {
-    await Promise.all(relays.map((relay) => relay.kill('SIGKILL')));
-    await schema?.drop();
-    throw error;
-  }
+  const { relays, stop } = await startDeployment(
+    { replicas: options.replicas ?? 1, postgres: options.postgres ?? false },
+    (databaseUrl, replica) =>
+      spawnRelay(
+        [
+          '--data-dir',
+          replica === 0 ? dataDir : tempDir('wecom-relay-bench-'),
+          ...(databaseUrl ? ['--database-url', databaseUrl] : []),
+          '--provisioning',
+          provisioning,
+          '--wecom-api-base',
+          wecom.baseUrl,
+        ],
+        ENV
+      )
+  );
   return {
     relays,
     dataDir,
@@ -280,10 +261,7 @@ async function startRelays(
       pid: relay.child.pid!,
       headers: { authorization: `Bearer ${INGEST_TOKEN}` },
     })),
-    stop: async (signal) => {
-      await Promise.all(relays.map((relay) => relay.kill(signal)));
-      await schema?.drop();
-    },
+    stop,
   };
 }
 
@@ -431,8 +409,8 @@ export async function benchIngest(): Promise<void> {
         times(backlog.round.rps, sqlite.rps, 'idle')
       )
     );
-    if (!TEST_DATABASE_URL) {
-      console.log('\nPostgreSQL rows skipped: WECOM_RELAY_TEST_DATABASE_URL is not set');
+    if (POSTGRES_SKIPPED) {
+      console.log(POSTGRES_SKIPPED);
     }
     console.log(
       `\nnon-2xx or errors: ${deployments.map(({ name, round }) => `${name} ${round.non2xx}`).join(', ')}, ` +

@@ -12,9 +12,18 @@
  */
 import { renderDeliveryMessages } from '../src/core/render';
 import { normalizePayload } from '../src/core/normalize';
-import { contents, groupPayload, post, rssMiB, startRelayFor, waitFor } from './support';
-import { TEST_DATABASE_URL, createTestSchema } from '../tests/support/postgres';
-import type { RelayProcess } from '../tests/support/relay-process';
+import {
+  DEPLOYMENTS,
+  POSTGRES_SKIPPED,
+  contents,
+  groupPayload,
+  post,
+  rssMiB,
+  startDeployment,
+  startRelayFor,
+  waitFor,
+  type Deployment,
+} from './support';
 import { startWecomSimulator } from '../tests/support/wecom-simulator';
 import { benchFaults, benchNameStorm } from './delivery';
 import { benchIngest } from './ingest';
@@ -52,26 +61,13 @@ async function benchEndToEnd() {
   }
 }
 
-/** Where the storm's relays store: SQLite, or one PostgreSQL shared by `replicas` relays. */
-const STORM_DEPLOYMENTS = [
-  { name: 'relay on SQLite', replicas: 1, postgres: false },
-  ...(TEST_DATABASE_URL
-    ? [
-        { name: 'relay on PostgreSQL', replicas: 1, postgres: true },
-        { name: '2 relays on PostgreSQL', replicas: 2, postgres: true },
-      ]
-    : []),
-];
-
 /** The storm posted to the relays in turn, as a load balancer spreads it. */
-async function benchStorm(deployment: (typeof STORM_DEPLOYMENTS)[number]) {
+async function benchStorm(deployment: Deployment) {
   const wecom = await startWecomSimulator();
   const key = 'bench-storm-robot-key';
-  const schema = deployment.postgres ? await createTestSchema() : undefined;
-  const relays: RelayProcess[] = [];
-  for (let i = 0; i < deployment.replicas; i++) {
-    relays.push(await startRelayFor(wecom, [{ uid: 'storm', key }], { databaseUrl: schema?.url }));
-  }
+  const { relays, stop } = await startDeployment(deployment, (databaseUrl) =>
+    startRelayFor(wecom, [{ uid: 'storm', key }], { databaseUrl })
+  );
   const pids = relays.map((relay) => relay.child.pid!);
   const rss = () => pids.reduce((sum, pid) => sum + rssMiB(pid), 0);
   const groups = 150;
@@ -116,8 +112,7 @@ async function benchStorm(deployment: (typeof STORM_DEPLOYMENTS)[number]) {
       peakRss,
     };
   } finally {
-    await Promise.all(relays.map((relay) => relay.kill('SIGTERM')));
-    await schema?.drop();
+    await stop('SIGTERM');
     await wecom.close();
   }
 }
@@ -146,7 +141,7 @@ async function main() {
       '| | every alert visible | messages used | lower bound | one group per message | 45009 | RSS idle → peak (all relays) |'
     );
     console.log('|---|---|---|---|---|---|---|');
-    for (const deployment of STORM_DEPLOYMENTS) {
+    for (const deployment of DEPLOYMENTS) {
       const storm = await benchStorm(deployment);
       const visible = storm.allVisible ? `${fixed(storm.drainSeconds)} s after the first POST` : 'NO';
       console.log(
@@ -154,8 +149,8 @@ async function main() {
           `${storm.count45009} | ${fixed(storm.idleRss, 0)} → ${fixed(storm.peakRss, 0)} MiB |`
       );
     }
-    if (!TEST_DATABASE_URL) {
-      console.log('\nPostgreSQL rows skipped: WECOM_RELAY_TEST_DATABASE_URL is not set');
+    if (POSTGRES_SKIPPED) {
+      console.log(POSTGRES_SKIPPED);
     }
     console.log(
       '\nlower bound: ceil(bytes sent / 4096); one group per message: what full renderings of each group would need'

@@ -1,6 +1,7 @@
 /** What the bench's scenarios share: a relay process provisioned for simulated robots (and an app), and ways to watch it. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { TEST_DATABASE_URL, createTestSchema } from '../tests/support/postgres';
 import { APP, SECRETS_ENV, postWebhook, tempDir, writeProvisioning } from '../tests/support/relay-harness';
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
 import type { WecomSimulator } from '../tests/support/wecom-simulator';
@@ -8,6 +9,55 @@ import type { WecomSimulator } from '../tests/support/wecom-simulator';
 export { groupPayload } from '../tests/support/relay-harness';
 
 const ENV = { ...SECRETS_ENV, WECOM_RELAY_LOG_LEVEL: 'info' };
+
+/** How the relays of a bench row are deployed: one on SQLite, or `replicas` on one PostgreSQL. */
+export interface Deployment {
+  name: string;
+  replicas: number;
+  postgres: boolean;
+}
+
+/** The rows the ingest and storm benches measure side by side; PostgreSQL's only when it is there. */
+export const DEPLOYMENTS: Deployment[] = [
+  { name: 'relay on SQLite', replicas: 1, postgres: false },
+  ...(TEST_DATABASE_URL
+    ? [
+        { name: 'relay on PostgreSQL', replicas: 1, postgres: true },
+        { name: '2 relays on PostgreSQL', replicas: 2, postgres: true },
+      ]
+    : []),
+];
+
+/** Printed under a table whose PostgreSQL rows could not run. */
+export const POSTGRES_SKIPPED = TEST_DATABASE_URL
+  ? ''
+  : '\nPostgreSQL rows skipped: WECOM_RELAY_TEST_DATABASE_URL is not set';
+
+/**
+ * The relays of `deployment`, each started by `start` with the database URL they share (on a
+ * fresh schema of the test PostgreSQL, or none for SQLite) and its index; `stop` ends them all
+ * and drops the schema.
+ */
+export async function startDeployment(
+  deployment: Pick<Deployment, 'replicas' | 'postgres'>,
+  start: (databaseUrl: string | undefined, replica: number) => Promise<RelayProcess>
+): Promise<{ relays: RelayProcess[]; stop(signal: NodeJS.Signals): Promise<void> }> {
+  const schema = deployment.postgres ? await createTestSchema() : undefined;
+  const relays: RelayProcess[] = [];
+  const stop = async (signal: NodeJS.Signals) => {
+    await Promise.all(relays.map((relay) => relay.kill(signal)));
+    await schema?.drop();
+  };
+  try {
+    for (let replica = 0; replica < deployment.replicas; replica++) {
+      relays.push(await start(schema?.url, replica));
+    }
+  } catch (error) {
+    await stop('SIGKILL');
+    throw error;
+  }
+  return { relays, stop };
+}
 
 /** App accounts a service gets with `withApp`. */
 export const APP_USERS = ['zhangsan', 'lisi'];
