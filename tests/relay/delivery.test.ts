@@ -67,6 +67,16 @@ async function workerOn(h: Harness, storage: Storage): Promise<DeliveryWorker> {
   return worker;
 }
 
+/** Ends the relay's delivery thread as an uncaught error on it would (exit code 1), and waits for it to be gone. */
+async function endDeliveryThread(h: Harness): Promise<void> {
+  const relaySide = h.relay.context.worker as unknown as { thread: Worker | undefined };
+  const thread = relaySide.thread!;
+  const exited = new Promise((resolve) => thread.once('exit', resolve));
+  await thread.terminate();
+  await exited;
+  assert.equal(relaySide.thread, undefined, 'no delivery thread until it is started again');
+}
+
 describe('delivery to WeCom', () => {
   test('a Grafana group arrives at the robot and at every app account as readable markdown', async () => {
     const h = await startHarness();
@@ -421,18 +431,27 @@ describe('delivery to WeCom', () => {
           robotTexts(h.wecom).length === 0 &&
           !(await h.relay.context.storage.dueDestinations(Date.now())).some((due) => due.destination === robot)
       );
-      // Stands in for an uncaught error on the thread: it ends with exit code 1.
-      const relaySide = h.relay.context.worker as unknown as { thread: Worker | undefined };
-      const thread = relaySide.thread!;
-      const exited = new Promise((resolve) => thread.once('exit', resolve));
-      await thread.terminate();
-      await exited;
-      assert.equal(relaySide.thread, undefined, 'no delivery thread until it is started again');
+      await endDeliveryThread(h);
       assert.equal((await h.post('grafana', 'critical', group('WhileTheThreadIsDown'))).status, 202);
       // Well within the 30 s lease the dead thread's claim would otherwise hold the queue for.
       await h.until(() => robotTexts(h.wecom).some((text) => text.includes('WhileTheThreadIsDown')), 10_000);
       assert.ok(robotTexts(h.wecom).some((text) => text.includes('BeforeTheThreadDies')));
       assert.match(fs.readFileSync(h.logFile, 'utf8'), /the delivery thread stopped; starting it again/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a delivery thread that cannot start again keeps trying, and delivers once it can', async () => {
+    const h = await startHarness();
+    try {
+      // Its next start fails once its storage is open, as when the database goes away just then.
+      await h.sql('ALTER TABLE destinations RENAME TO destinations_away');
+      await endDeliveryThread(h);
+      await h.until(() => fs.readFileSync(h.logFile, 'utf8').includes('the delivery thread could not start'));
+      await h.sql('ALTER TABLE destinations_away RENAME TO destinations');
+      assert.equal((await h.post('grafana', 'critical', group('AfterTheFailedStart'))).status, 202);
+      await h.until(() => robotTexts(h.wecom).some((text) => text.includes('AfterTheFailedStart')), 20_000);
     } finally {
       await h.close();
     }

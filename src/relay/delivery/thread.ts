@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Settings } from '../settings';
 import type { WecomClient } from '../wecom/client';
+import { backoffMs } from './backoff';
 import { runDeliveryThread } from './thread-main';
 import { DELIVERY_THREAD_ROLE, type DeliveryThreadData, type FromThread, type ToThread } from './thread-protocol';
 
@@ -31,6 +32,8 @@ export class DeliveryThread {
   private thread: Worker | undefined;
   private stopping = false;
   private restart: NodeJS.Timeout | undefined;
+  /** Starts again that failed (the database away, say) since the thread last worked. */
+  private failedStarts = 0;
   /** Destinations with new work since the last wake was posted: one message per turn of the loop. */
   private pendingWake: Set<string> | undefined;
 
@@ -46,6 +49,9 @@ export class DeliveryThread {
           resolve();
         } else if (message.type === 'failed') {
           thread.off('message', settle);
+          // The relay does not start: nothing to start again.
+          this.stopping = true;
+          void thread.terminate();
           reject(message.error);
         }
       };
@@ -97,8 +103,9 @@ export class DeliveryThread {
         this.thread = undefined;
       }
       if (!this.stopping) {
-        logger.error({ code }, `the delivery thread stopped; starting it again in ${RESTART_AFTER_MS / 1000}s`);
-        this.restart = setTimeout(() => (this.thread = this.spawn()), RESTART_AFTER_MS);
+        const waitMs = Math.max(RESTART_AFTER_MS, backoffMs(this.failedStarts, Math.random));
+        logger.error({ code }, `the delivery thread stopped; starting it again in ${Math.round(waitMs / 100) / 10}s`);
+        this.restart = setTimeout(() => (this.thread = this.spawn()), waitMs);
       }
     });
     this.thread = thread;
@@ -114,8 +121,14 @@ export class DeliveryThread {
       metric[message.op](...(message.value === undefined ? [message.labels] : [message.labels, message.value]));
     } else if (message.type === 'egressIp') {
       client.noteEgressIp(message.ip);
+    } else if (message.type === 'ready') {
+      this.failedStarts = 0;
     } else if (message.type === 'failed' && this.stopping === false && this.thread) {
+      // Ended at once rather than left to wind down with what it opened; each further failed
+      // start waits longer, so that an outage does not start a thread every second.
+      this.failedStarts++;
       logger.error({ err: message.error }, 'the delivery thread could not start');
+      void this.thread.terminate();
     }
   }
 }
