@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { normalizePayload } from '../../src/core/normalize';
 import { PostgresStorage } from '../../src/relay/storage/postgres';
@@ -509,6 +510,33 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       );
       assert.equal((await store.storage.countSends(['user:zhangsan'], 0)).get('user:zhangsan'), 1);
     });
+
+    test(
+      'a send reserved while another connection commits waits for that commit instead of failing',
+      { skip: backend === postgres && 'SQLite only: the ingest thread commits on a connection of its own' },
+      async () => {
+        const file = path.join(tempDir(), 'relay.db');
+        const storage = keep(new SqliteStorage(file));
+        // Another thread holds the write lock for a moment and commits, as the ingest thread does.
+        const writer = new Worker(
+          `const { parentPort, workerData } = require('node:worker_threads');
+           const db = new (require(workerData.driver))(workerData.file);
+           db.exec('BEGIN IMMEDIATE');
+           db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)').run('robot:k', 1000);
+           parentPort.postMessage('locked');
+           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+           db.exec('COMMIT');
+           db.close();`,
+          { eval: true, workerData: { driver: require.resolve('better-sqlite3'), file } }
+        );
+        const ended = new Promise((resolve) => writer.once('exit', resolve));
+        await new Promise((resolve) => writer.once('message', resolve));
+        const reserved = await storage.reserveSend(['robot:k'], [{ windowMs: 60_000, limit: 20 }], 1001);
+        await ended;
+        assert.equal(reserved, true);
+        assert.equal((await storage.countSends(['robot:k'], 0)).get('robot:k'), 2, 'both sends are counted');
+      }
+    );
 
     test('a stored token is read back until it is replaced', async () => {
       const store = await backend.fresh();

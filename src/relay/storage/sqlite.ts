@@ -40,7 +40,6 @@ import type {
 } from './types';
 import { StorageUnavailable, VersionConflict } from './types';
 
-
 /**
  * SQLite in WAL mode. Ingests commit on a thread's connection of their own with synchronous=FULL:
  * a 202 survives power loss. This connection (worker state, config, the delivery log's reads)
@@ -340,18 +339,20 @@ export class SqliteStorage implements Storage {
     const count = this.statement('SELECT COUNT(*) AS n FROM sends WHERE limiter_key = ? AND at > ?');
     const insert = this.statement('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
     return this.write(() =>
-      this.db.transaction(() => {
-        const full = windows.some(({ windowMs, limit }) =>
-          keys.some((key) => (count.get(key, at - windowMs) as { n: number }).n >= limit)
-        );
-        if (full) {
-          return false;
-        }
-        for (const key of keys) {
-          insert.run(key, at);
-        }
-        return true;
-      })()
+      this.db
+        .transaction(() => {
+          const full = windows.some(({ windowMs, limit }) =>
+            keys.some((key) => (count.get(key, at - windowMs) as { n: number }).n >= limit)
+          );
+          if (full) {
+            return false;
+          }
+          for (const key of keys) {
+            insert.run(key, at);
+          }
+          return true;
+        })
+        .immediate()
     );
   }
 
