@@ -62,17 +62,22 @@ export function secretFromEnvOrFile(envValue: string | undefined, dataDir: strin
   return { value, file, created: true };
 }
 
-const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
+/** The expected tokens' bytes: the same two tokens are checked on every request. */
+const expectedBytes = new Map<string, Buffer>();
 
-/** The expected tokens' digests: the same two tokens are checked on every request. */
-const expectedDigests = new Map<string, Buffer>();
-
-/** Constant-time comparison of a presented token with the expected one. */
+/**
+ * Constant-time comparison of a presented token with the expected one. The presented bytes are
+ * compared in a buffer of the expected length, and the lengths only after, so neither the time
+ * taken nor an early answer tells how much matched or how long the expected token is.
+ */
 export function tokensEqual(presented: string, expected: string): boolean {
-  let digest = expectedDigests.get(expected);
-  if (!digest) {
-    digest = sha256(expected);
-    expectedDigests.set(expected, digest);
+  let bytes = expectedBytes.get(expected);
+  if (!bytes) {
+    bytes = Buffer.from(expected, 'utf8');
+    expectedBytes.set(expected, bytes);
   }
-  return crypto.timingSafeEqual(sha256(presented), digest);
+  const candidate = Buffer.alloc(bytes.length);
+  candidate.write(presented, 'utf8');
+  const same = crypto.timingSafeEqual(candidate, bytes);
+  return same && Buffer.byteLength(presented, 'utf8') === bytes.length;
 }

@@ -114,10 +114,12 @@ describe('ingest endpoints', () => {
   });
 
   test('refuses a missing or wrong token with 401', async () => {
-    assert.equal(
-      (await h.post('grafana', 'critical', fixture('grafana-firing.json'), { authorization: 'Bearer nope' })).status,
-      401
-    );
+    for (const token of ['nope', INGEST_TOKEN.slice(0, -1), `${INGEST_TOKEN}x`, `${INGEST_TOKEN.slice(0, -1)}é`]) {
+      const response = await h.post('grafana', 'critical', fixture('grafana-firing.json'), {
+        authorization: `Bearer ${token}`,
+      });
+      assert.equal(response.status, 401, `token ${token}`);
+    }
     const noAuth = await fetch(`${h.relay.url}/hooks/grafana/critical`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
