@@ -265,6 +265,20 @@ async function startRelays(
   };
 }
 
+/** What the relays logged at level error: a pass that failed is work done again, and a bug. */
+function loggedErrors(relays: RelayProcess[]): string[] {
+  return relays.flatMap((relay) =>
+    relay.logs.flatMap((line) => {
+      try {
+        const entry = JSON.parse(line);
+        return entry.level >= 50 ? [`${entry.msg}${entry.err ? `: ${entry.err.message}` : ''}`] : [];
+      } catch {
+        return [];
+      }
+    })
+  );
+}
+
 /**
  * Each deployment and bare in turns; new relays each round, so that each starts with an empty
  * queue, and a round of every deployment before the next round of any.
@@ -272,6 +286,7 @@ async function startRelays(
 async function deploymentsAgainstBare(wecom: WecomSimulator) {
   const bare = await startBare();
   const rounds = DEPLOYMENTS.map(() => [] as Round[]);
+  const errors = DEPLOYMENTS.map(() => [] as string[]);
   const bareRounds: Round[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -295,6 +310,7 @@ async function deploymentsAgainstBare(wecom: WecomSimulator) {
           }
         } finally {
           await relays.stop('SIGKILL');
+          errors[index].push(...loggedErrors(relays.relays));
           removeDataDir(relays.dataDir);
         }
         wecom.reset();
@@ -304,7 +320,11 @@ async function deploymentsAgainstBare(wecom: WecomSimulator) {
     bare.child.kill();
   }
   return {
-    deployments: DEPLOYMENTS.map((deployment, index) => ({ ...deployment, round: medianRound(rounds[index]) })),
+    deployments: DEPLOYMENTS.map((deployment, index) => ({
+      ...deployment,
+      round: medianRound(rounds[index]),
+      errors: errors[index],
+    })),
     bare: medianRound(bareRounds),
   };
 }
@@ -417,6 +437,12 @@ export async function benchIngest(): Promise<void> {
         `bare ${bare.non2xx}, during the backlog ${backlog.round.non2xx}; ` +
         `backlog: ${count(backlog.backlogAccepted)} groups accepted, ${count(backlog.pendingAfter)} deliveries ` +
         `still pending after the rounds, ${backlog.robotMessages} robot messages sent meanwhile`
+    );
+    const errorCounts = deployments.map(({ name, errors }) => `${name} ${errors.length}`).join(', ');
+    const distinct = [...new Set(deployments.flatMap(({ errors }) => errors))].slice(0, 5);
+    console.log(
+      `errors logged by the relays in the rounds: ${errorCounts}` +
+        (distinct.length ? ` (${distinct.map((error) => JSON.stringify(error)).join(', ')})` : '')
     );
     console.log(
       `crash check: kill -9 after ${CRASH_AFTER_MS / 1000} s of load, restarted: ${count(crash.accepted)} webhooks ` +
