@@ -28,7 +28,7 @@ import {
   writeProvisioning,
 } from '../tests/support/relay-harness';
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
-import { DEPLOYMENTS, POSTGRES_SKIPPED, startDeployment } from './support';
+import { DEPLOYMENTS, POSTGRES_SKIPPED, loggedErrors, startDeployment } from './support';
 import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
 
 const CONNECTIONS = 32;
@@ -263,20 +263,6 @@ async function startRelays(
     })),
     stop,
   };
-}
-
-/** What the relays logged at level error: a pass that failed is work done again, and a bug. */
-function loggedErrors(relays: RelayProcess[]): string[] {
-  return relays.flatMap((relay) =>
-    relay.logs.flatMap((line) => {
-      try {
-        const entry = JSON.parse(line);
-        return entry.level >= 50 ? [`${entry.msg}${entry.err ? `: ${entry.err.message}` : ''}`] : [];
-      } catch {
-        return [];
-      }
-    })
-  );
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   POSTGRES_SKIPPED,
   contents,
   groupPayload,
+  loggedErrors,
   post,
   rssMiB,
   startDeployment,
@@ -101,6 +102,7 @@ async function benchStorm(deployment: Deployment) {
       return sum + message.bytes;
     }, 0);
     return {
+      errors: loggedErrors(relays),
       groups,
       allVisible,
       drainSeconds,
@@ -138,15 +140,16 @@ async function main() {
   if (!only || only === 'storm') {
     console.log('storm (150 distinct groups in 5 s to one robot):\n');
     console.log(
-      '| | every alert visible | messages used | lower bound | one group per message | 45009 | RSS idle → peak (all relays) |'
+      '| | every alert visible | messages used | lower bound | one group per message | 45009 | RSS idle → peak (all relays) | errors logged |'
     );
-    console.log('|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const deployment of DEPLOYMENTS) {
       const storm = await benchStorm(deployment);
       const visible = storm.allVisible ? `${fixed(storm.drainSeconds)} s after the first POST` : 'NO';
       console.log(
         `| ${deployment.name} | ${visible} | ${storm.messages} | ${storm.lowerBoundSent} | ${storm.lowerBoundFull} | ` +
-          `${storm.count45009} | ${fixed(storm.idleRss, 0)} → ${fixed(storm.peakRss, 0)} MiB |`
+          `${storm.count45009} | ${fixed(storm.idleRss, 0)} → ${fixed(storm.peakRss, 0)} MiB | ` +
+          `${storm.errors.length}${storm.errors.length ? ` (${JSON.stringify(storm.errors[0])})` : ''} |`
       );
     }
     if (POSTGRES_SKIPPED) {

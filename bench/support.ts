@@ -96,6 +96,20 @@ export async function startRelayFor(
   );
 }
 
+/** What the relays logged at level error: a pass that failed is work done again, and a bug. */
+export function loggedErrors(relays: RelayProcess[]): string[] {
+  return relays.flatMap((relay) =>
+    relay.logs.flatMap((line) => {
+      try {
+        const entry = JSON.parse(line);
+        return entry.level >= 50 ? [`${entry.msg}${entry.err ? `: ${entry.err.message}` : ''}`] : [];
+      } catch {
+        return [];
+      }
+    })
+  );
+}
+
 export function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
