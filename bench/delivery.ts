@@ -5,7 +5,7 @@
  *  - a flaky WeCom (30 % errcode -1, 10 % HTTP 502): how many of 30 groups reach the robot and
  *    every app account within 50 s.
  */
-import { APP_USERS, contents, groupPayload, post, startRelayFor, waitFor } from './support';
+import { APP_USERS, contents, groupPayload, loggedErrors, post, startRelayFor, waitFor } from './support';
 import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
 
 const NAMES = 40;
@@ -55,6 +55,7 @@ export async function benchNameStorm() {
       instances: instanceSeen.size,
       messages: wecom.robotMessages(key).length,
       count45009: wecom.count45009(),
+      errors: loggedErrors([relay]),
     };
   } finally {
     await relay.kill('SIGTERM');
@@ -102,6 +103,7 @@ export async function benchFaults() {
       seconds: all() ? seconds : null,
       perDestination: Object.entries(destinations).map(([name, text]) => ({ name, reached: reached(text) })),
       refused: wecom.rejected().length,
+      errors: loggedErrors([relay]),
     };
   } finally {
     await relay.kill('SIGTERM');

@@ -162,6 +162,10 @@ async function main() {
   await delivery(only);
 }
 
+function errorsLogged(errors: string[]): string {
+  return `errors logged by the relay: ${errors.length}${errors.length ? ` (${JSON.stringify(errors[0])})` : ''}`;
+}
+
 async function delivery(only: string | undefined) {
   const fixed = (value: number) => value.toFixed(1);
   if (!only || only === 'partition') {
@@ -176,6 +180,7 @@ async function delivery(only: string | undefined) {
       `  all ${storm.groups} instances visible: ${storm.instancesSeconds === null ? `NO (${storm.instances})` : `${fixed(storm.instancesSeconds)} s after the first POST`}`
     );
     console.log(`  messages used by then ${storm.messages}; 45009 answers ${storm.count45009}`);
+    console.log(`  ${errorsLogged(storm.errors)}`);
   }
   if (!only || only === 'faults') {
     const faults = await benchFaults();
@@ -186,6 +191,7 @@ async function delivery(only: string | undefined) {
     console.log(
       `  every group at every destination: ${faults.seconds === null ? 'NO' : `${fixed(faults.seconds)} s`}; WeCom refused ${faults.refused} calls`
     );
+    console.log(`  ${errorsLogged(faults.errors)}`);
   }
 }
 
