@@ -45,7 +45,7 @@ function item(id: number, fields: Partial<PlanItem> & { alerts?: number; mention
   };
 }
 
-const idle: Budget = { available: 20, freeAt: NOW, recentlyActive: false, pressure: false };
+const idle: Budget = { available: 20, freeAt: NOW, recentlyActive: false, pressure: false, beforePressure: 5 };
 
 function plan(items: PlanItem[], budget: Partial<Budget> = {}, extra: Partial<PlanInput> = {}) {
   return planQueue({
@@ -225,6 +225,29 @@ describe('storm view', () => {
     assert.deepEqual(
       view.progress.map((step) => step.id),
       items.slice(150).map((i) => i.id)
+    );
+  });
+
+  it('a pass spends no more than the first quarter of the minute on detail: more, and the storm view goes first', () => {
+    const detailMessages = (count: number) => plan(arriving(count)).sends.length;
+    let count = 1;
+    while (detailMessages(count) <= idle.beforePressure) {
+      count++;
+    }
+    assert.ok(detailMessages(count) <= idle.available / 2, 'within half the budget, which alone allowed it');
+    assert.deepEqual(
+      plan(arriving(count - 1), {}, { storm: oneLineEach }).sends.map((send) => send.view),
+      Array(detailMessages(count - 1)).fill('detail'),
+      'what the quarter holds goes in detail'
+    );
+    assert.deepEqual(
+      plan(arriving(count), {}, { storm: oneLineEach }).sends.map((send) => send.view),
+      ['storm']
+    );
+    assert.deepEqual(
+      plan(arriving(count - 1), { beforePressure: 1 }, { storm: oneLineEach }).sends.map((send) => send.view),
+      ['storm'],
+      'nor past what is left of the quarter'
     );
   });
 

@@ -31,6 +31,8 @@ export interface Budget {
   recentlyActive: boolean;
   /** A quarter of the minute's budget or more is spent: time to merge what waits into digests. */
   pressure: boolean;
+  /** Messages that may go before that quarter is spent (0 under pressure). */
+  beforePressure: number;
 }
 
 export async function budgetOf(ledger: SendLedger, destination: ResolvedDestination, now: number): Promise<Budget> {
@@ -39,6 +41,7 @@ export async function budgetOf(ledger: SendLedger, destination: ResolvedDestinat
   let freeAt = now;
   let recentlyActive = false;
   let pressure = false;
+  let beforePressure = Infinity;
   for (const { windowMs, limit } of windowsOf(destination)) {
     const since = now - windowMs;
     const counts = await ledger.countSends(keys, since);
@@ -47,6 +50,7 @@ export async function budgetOf(ledger: SendLedger, destination: ResolvedDestinat
       if (windowMs === MINUTE_WINDOW_MS) {
         recentlyActive ||= used > 0;
         pressure ||= used * 4 >= limit;
+        beforePressure = Math.min(beforePressure, Math.max(0, Math.ceil(limit / 4) - used));
       }
       available = Math.min(available, limit - used);
       if (used >= limit) {
@@ -55,5 +59,11 @@ export async function budgetOf(ledger: SendLedger, destination: ResolvedDestinat
       }
     }
   }
-  return { available: Math.max(0, available === Infinity ? 0 : available), freeAt, recentlyActive, pressure };
+  return {
+    available: Math.max(0, available === Infinity ? 0 : available),
+    freeAt,
+    recentlyActive,
+    pressure,
+    beforePressure: beforePressure === Infinity ? 0 : beforePressure,
+  };
 }

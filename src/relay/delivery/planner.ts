@@ -138,9 +138,13 @@ export function planQueue(input: PlanInput): Plan {
   const companionSlot = input.companions && budget.available > 1 && fresh.some((item) => needsCompanion(item)) ? 1 : 0;
   const capacity = budget.available - companionSlot;
 
-  // Detail that would take more than half of what is left leaves nothing for what comes next.
-  const storming =
-    input.storm !== undefined && fresh.length > 0 && detail.messages.length > Math.max(1, Math.floor(capacity / 2));
+  // Detail that would take more than half of what is left leaves nothing for what comes next. Nor
+  // may one pass spend the detail of several groups past the quarter of the minute after which
+  // arrivals are gathered: in the first second of a storm, its first few dozen groups would take
+  // half the minute. (One long group goes in its parts.)
+  const quarterLeft = budget.pressure || fresh.length < 2 ? Infinity : budget.beforePressure;
+  const detailAllowance = Math.max(1, Math.min(Math.floor(capacity / 2), quarterLeft));
+  const storming = input.storm !== undefined && fresh.length > 0 && detail.messages.length > detailAllowance;
   let lingerUntil: number | undefined;
   let holdUntil: number | undefined;
   let detailCapacity = capacity;
