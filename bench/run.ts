@@ -50,11 +50,14 @@ async function benchEndToEnd() {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // The first webhook also starts the relay's ingest thread (its connection, its statements).
+    const [first, ...rest] = latencies;
     return {
       count: latencies.length,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: Math.max(...latencies),
+      first,
+      p50: percentile(rest, 50),
+      p99: percentile(rest, 99),
+      max: Math.max(...rest),
     };
   } finally {
     await relay.kill('SIGTERM');
@@ -135,7 +138,9 @@ async function main() {
   if (!only || only === 'e2e') {
     const e2e = await benchEndToEnd();
     console.log(`end to end (POST → simulated WeCom, ${e2e.count} alerts to idle robots):`);
-    console.log(`  p50 ${e2e.p50} ms  p99 ${e2e.p99} ms  max ${e2e.max} ms\n`);
+    console.log(
+      `  the first after the relay started ${e2e.first} ms; the others p50 ${e2e.p50} ms  p99 ${e2e.p99} ms  max ${e2e.max} ms\n`
+    );
   }
   if (!only || only === 'storm') {
     console.log('storm (150 distinct groups in 5 s to one robot):\n');
