@@ -47,10 +47,6 @@ import { StorageUnavailable, VersionConflict } from './types';
  * commits before one may be lost (a message then sent again, the last config change to redo), in
  * exchange for no fsync per claim and per send on the event loop. Statements are prepared once per
  * connection.
- *
- * With two connections writing, a transaction here that reads before it writes begins IMMEDIATE:
- * a deferred one fails at once, instead of waiting, when the other commits between its read and
- * its write.
  */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
@@ -140,26 +136,22 @@ export class SqliteStorage implements Storage {
       ON CONFLICT (kind, uid) DO UPDATE SET name = @name, sealed = @sealed, provenance = @provenance,
         version = version + 1, updated_at = @now`);
     const remove = this.statement('DELETE FROM objects WHERE kind = ? AND uid = ?');
-    await this.write(() =>
-      this.db
-        .transaction(() => {
-          for (const change of changes) {
-            const uid = change.op === 'put' ? change.object.uid : change.uid;
-            if (change.expectVersion !== undefined) {
-              const current = versionOf.get(change.kind, uid) as { version: number } | undefined;
-              if ((current?.version ?? 0) !== change.expectVersion) {
-                throw new VersionConflict(change.kind, uid, current?.version ?? null);
-              }
-            }
-            if (change.op === 'put') {
-              upsert.run({ kind: change.kind, ...change.object, now: change.now });
-            } else {
-              remove.run(change.kind, uid);
-            }
+    await this.write(() => {
+      for (const change of changes) {
+        const uid = change.op === 'put' ? change.object.uid : change.uid;
+        if (change.expectVersion !== undefined) {
+          const current = versionOf.get(change.kind, uid) as { version: number } | undefined;
+          if ((current?.version ?? 0) !== change.expectVersion) {
+            throw new VersionConflict(change.kind, uid, current?.version ?? null);
           }
-        })
-        .immediate()
-    );
+        }
+        if (change.op === 'put') {
+          upsert.run({ kind: change.kind, ...change.object, now: change.now });
+        } else {
+          remove.run(change.kind, uid);
+        }
+      }
+    });
   }
 
   /** One relay process owns a SQLite file: no one else changes its objects. */
@@ -193,21 +185,19 @@ export class SqliteStorage implements Storage {
          OR d.id IN (${due} AND summarized = 0 ORDER BY id LIMIT @limit)
        ORDER BY d.id`
     );
-    return this.write(() =>
-      this.db.transaction(() => {
-        if (claim.run({ destination, worker, until: now + leaseMs, now }).changes === 0) {
-          return [];
-        }
-        const rows = pending.all({ destination, now, limit }) as DeliveryFields[];
-        if (rows.length === 0) {
-          this.statement(
-            `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination', '@now')} WHERE destination = @destination`
-          ).run({ destination, now });
-        }
-        const groups = this.claimedGroups(rows.map((row) => row.group_id));
-        return rows.map((row) => withGroup(row, groups.get(row.group_id)!));
-      })()
-    );
+    return this.write(() => {
+      if (claim.run({ destination, worker, until: now + leaseMs, now }).changes === 0) {
+        return [];
+      }
+      const rows = pending.all({ destination, now, limit }) as DeliveryFields[];
+      if (rows.length === 0) {
+        this.statement(
+          `UPDATE destinations SET claimed_by = NULL, claimed_until = 0, next_due = ${nextDue('@destination', '@now')} WHERE destination = @destination`
+        ).run({ destination, now });
+      }
+      const groups = this.claimedGroups(rows.map((row) => row.group_id));
+      return rows.map((row) => withGroup(row, groups.get(row.group_id)!));
+    });
   }
 
   private claimedGroups(ids: number[]): Map<number, AlertGroup> {
@@ -280,38 +270,34 @@ export class SqliteStorage implements Storage {
       WHERE id = @id`);
     const message = JSON.stringify(attempt.message);
     const invalid = attempt.invalidRecipients?.length ? JSON.stringify(attempt.invalidRecipients) : null;
-    await this.write(() =>
-      this.db.transaction(() => {
-        for (const deliveryId of attempt.deliveryIds) {
-          insert.run({ ...attempt, deliveryId, ok: attempt.ok ? 1 : 0, message, invalid });
-        }
-        for (const step of progress) {
-          advance.run({
-            ...step,
-            done: step.done ? 1 : 0,
-            digest: step.digest ? 1 : 0,
-            summarized: step.summarized ? 1 : 0,
-            at: attempt.at,
-            errcode: attempt.ok ? null : attempt.errcode,
-            error: attempt.ok ? null : attempt.errmsg,
-            invalid,
-          });
-        }
-      })()
-    );
+    await this.write(() => {
+      for (const deliveryId of attempt.deliveryIds) {
+        insert.run({ ...attempt, deliveryId, ok: attempt.ok ? 1 : 0, message, invalid });
+      }
+      for (const step of progress) {
+        advance.run({
+          ...step,
+          done: step.done ? 1 : 0,
+          digest: step.digest ? 1 : 0,
+          summarized: step.summarized ? 1 : 0,
+          at: attempt.at,
+          errcode: attempt.ok ? null : attempt.errcode,
+          error: attempt.ok ? null : attempt.errmsg,
+          invalid,
+        });
+      }
+    });
   }
 
   async failDeliveries(ids: number[], errcode: number | null, error: string): Promise<void> {
     const fail = this.statement(
       `UPDATE deliveries SET status = 'failed', last_errcode = ?, last_error = ?, sent_at = NULL WHERE id = ? AND status = 'pending'`
     );
-    await this.write(() =>
-      this.db.transaction(() => {
-        for (const id of ids) {
-          fail.run(errcode, error, id);
-        }
-      })()
-    );
+    await this.write(() => {
+      for (const id of ids) {
+        fail.run(errcode, error, id);
+      }
+    });
   }
 
   async countSends(keys: string[], since: number): Promise<Map<string, number>> {
@@ -338,22 +324,18 @@ export class SqliteStorage implements Storage {
   async reserveSend(keys: string[], windows: RateWindow[], at: number): Promise<boolean> {
     const count = this.statement('SELECT COUNT(*) AS n FROM sends WHERE limiter_key = ? AND at > ?');
     const insert = this.statement('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
-    return this.write(() =>
-      this.db
-        .transaction(() => {
-          const full = windows.some(({ windowMs, limit }) =>
-            keys.some((key) => (count.get(key, at - windowMs) as { n: number }).n >= limit)
-          );
-          if (full) {
-            return false;
-          }
-          for (const key of keys) {
-            insert.run(key, at);
-          }
-          return true;
-        })
-        .immediate()
-    );
+    return this.write(() => {
+      const full = windows.some(({ windowMs, limit }) =>
+        keys.some((key) => (count.get(key, at - windowMs) as { n: number }).n >= limit)
+      );
+      if (full) {
+        return false;
+      }
+      for (const key of keys) {
+        insert.run(key, at);
+      }
+      return true;
+    });
   }
 
   async readToken(key: string): Promise<StoredToken | undefined> {
@@ -425,25 +407,21 @@ export class SqliteStorage implements Storage {
   }
 
   async retryDelivery(id: number, now: number): Promise<Delivery | undefined> {
-    await this.write(() =>
-      this.db
-        .transaction(() => {
-          const row = this.statement('SELECT destination FROM deliveries WHERE id = ?').get(id) as
-            { destination: string } | undefined;
-          if (!row) {
-            return;
-          }
-          this.statement(
-            `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, summarized = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
-          ).run(now, id);
-          this.statement(
-            `INSERT INTO destinations (destination, next_due) VALUES (@destination, @now)
-               ON CONFLICT (destination) DO UPDATE SET retry_at = 0, failures = 0,
-                 next_due = CASE WHEN next_due IS NULL OR next_due > @now THEN @now ELSE next_due END`
-          ).run({ destination: row.destination, now });
-        })
-        .immediate()
-    );
+    await this.write(() => {
+      const row = this.statement('SELECT destination FROM deliveries WHERE id = ?').get(id) as
+        { destination: string } | undefined;
+      if (!row) {
+        return;
+      }
+      this.statement(
+        `UPDATE deliveries SET status = 'pending', parts_sent = 0, digest = 0, summarized = 0, not_before = ?, sent_at = NULL, invalid_recipients = NULL WHERE id = ?`
+      ).run(now, id);
+      this.statement(
+        `INSERT INTO destinations (destination, next_due) VALUES (@destination, @now)
+           ON CONFLICT (destination) DO UPDATE SET retry_at = 0, failures = 0,
+             next_due = CASE WHEN next_due IS NULL OR next_due > @now THEN @now ELSE next_due END`
+      ).run({ destination: row.destination, now });
+    });
     return this.getDelivery(id);
   }
 
@@ -459,29 +437,29 @@ export class SqliteStorage implements Storage {
   }
 
   async prune(before: number, now: number): Promise<number> {
-    return this.write(() =>
-      this.db.transaction(() => {
-        const old = `SELECT id FROM deliveries WHERE status != 'pending' AND created_at < @before`;
-        this.statement(`DELETE FROM attempts WHERE delivery_id IN (${old})`).run({ before });
-        const removed = this.statement(`DELETE FROM deliveries WHERE id IN (${old})`).run({ before }).changes;
-        if (removed > 0) {
-          this.statement('DELETE FROM groups WHERE id NOT IN (SELECT group_id FROM deliveries)').run();
-        }
-        this.statement('DELETE FROM sends WHERE at < ?').run(now - SEND_LOG_RETENTION_MS);
-        this.statement('DELETE FROM ingests WHERE received_at < ?').run(now - SEND_LOG_RETENTION_MS);
-        this.statement('DELETE FROM tokens WHERE until < ?').run(now);
-        return removed;
-      })()
-    );
+    return this.write(() => {
+      const old = `SELECT id FROM deliveries WHERE status != 'pending' AND created_at < @before`;
+      this.statement(`DELETE FROM attempts WHERE delivery_id IN (${old})`).run({ before });
+      const removed = this.statement(`DELETE FROM deliveries WHERE id IN (${old})`).run({ before }).changes;
+      if (removed > 0) {
+        this.statement('DELETE FROM groups WHERE id NOT IN (SELECT group_id FROM deliveries)').run();
+      }
+      this.statement('DELETE FROM sends WHERE at < ?').run(now - SEND_LOG_RETENTION_MS);
+      this.statement('DELETE FROM ingests WHERE received_at < ?').run(now - SEND_LOG_RETENTION_MS);
+      this.statement('DELETE FROM tokens WHERE until < ?').run(now);
+      return removed;
+    });
   }
 
   /**
    * Writes on this connection wait until no ingest commit is under way: the write lock is free
    * then, so the event loop never sleeps in SQLite's busy handler while the ingest thread fsyncs.
+   * Each runs in one IMMEDIATE transaction: one that took the lock only at its first write would
+   * fail at once, instead of waiting, if another connection committed after its first read.
    */
   private async write<T>(work: () => T): Promise<T> {
     await this.ingestThread.idle();
-    return this.guard(work);
+    return this.guard(() => this.db.transaction(work).immediate());
   }
 
   /** SQLite errors other than our own become StorageUnavailable, which ingest answers with 503. */
