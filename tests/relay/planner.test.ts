@@ -45,7 +45,7 @@ function item(id: number, fields: Partial<PlanItem> & { alerts?: number; mention
   };
 }
 
-const idle: Budget = { available: 20, freeAt: NOW, recentlyActive: false, pressure: false, beforePressure: 5 };
+const idle: Budget = { available: 20, freeAt: NOW, recentlyActive: false, beforePressure: 5 };
 
 function plan(items: PlanItem[], budget: Partial<Budget> = {}, extra: Partial<PlanInput> = {}) {
   return planQueue({
@@ -131,7 +131,7 @@ describe('the delivery planner', () => {
     {
       what: 'under pressure, even a small backlog goes one line per alert',
       items: many(2),
-      budget: { available: 12, pressure: true },
+      budget: { available: 12, beforePressure: 0 },
       done: 2,
       digest: true,
       retryAt: null,
@@ -275,12 +275,12 @@ describe('storm view', () => {
   }
 
   it('once a quarter of the minute is spent, new groups are gathered for a moment and judged as one batch', () => {
-    const result = plan(arriving(3), { available: 14, pressure: true }, { storm: oneLineEach });
+    const result = plan(arriving(3), { available: 14, beforePressure: 0 }, { storm: oneLineEach });
     assert.deepEqual([result.sends.length, result.holdUntil], [0, NOW - 100 + LINGER_MS]);
     const later = planQueue({
       items: arriving(3),
       kind: 'robot-markdown',
-      budget: { ...idle, available: 14, pressure: true },
+      budget: { ...idle, available: 14, beforePressure: 0 },
       now: NOW - 100 + LINGER_MS,
       maxAgeMs: MAX_AGE_MS,
       lingerMs: LINGER_MS,

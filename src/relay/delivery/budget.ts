@@ -29,9 +29,10 @@ export interface Budget {
   freeAt: number;
   /** Something was sent to this destination within the last minute. */
   recentlyActive: boolean;
-  /** A quarter of the minute's budget or more is spent: time to merge what waits into digests. */
-  pressure: boolean;
-  /** Messages that may go before that quarter is spent (0 under pressure). */
+  /**
+   * Messages that may go before a quarter of the minute's budget is spent. At 0 the destination is
+   * under pressure: time to merge what waits into digests.
+   */
   beforePressure: number;
 }
 
@@ -40,7 +41,6 @@ export async function budgetOf(ledger: SendLedger, destination: ResolvedDestinat
   let available = Infinity;
   let freeAt = now;
   let recentlyActive = false;
-  let pressure = false;
   let beforePressure = Infinity;
   for (const { windowMs, limit } of windowsOf(destination)) {
     const since = now - windowMs;
@@ -49,7 +49,6 @@ export async function budgetOf(ledger: SendLedger, destination: ResolvedDestinat
       const used = counts.get(key) ?? 0;
       if (windowMs === MINUTE_WINDOW_MS) {
         recentlyActive ||= used > 0;
-        pressure ||= used * 4 >= limit;
         beforePressure = Math.min(beforePressure, Math.max(0, Math.ceil(limit / 4) - used));
       }
       available = Math.min(available, limit - used);
@@ -63,7 +62,6 @@ export async function budgetOf(ledger: SendLedger, destination: ResolvedDestinat
     available: Math.max(0, available === Infinity ? 0 : available),
     freeAt,
     recentlyActive,
-    pressure,
     beforePressure: beforePressure === Infinity ? 0 : beforePressure,
   };
 }

@@ -118,7 +118,8 @@ export function planQueue(input: PlanInput): Plan {
   }
   const unseen = live.filter((item) => item.partsSent === 0 && !item.summarized);
   const firstUnseen = Math.min(...unseen.map((item) => item.createdAt));
-  if (budget.pressure && unseen.length > 0 && now - firstUnseen < input.lingerMs) {
+  const pressure = budget.beforePressure === 0;
+  if (pressure && unseen.length > 0 && now - firstUnseen < input.lingerMs) {
     // A quarter of the minute is spent: what arrives now is gathered for a moment and judged as
     // one batch, rather than spending the rest of the budget a few groups at a time.
     return { ...plan, holdUntil: firstUnseen + input.lingerMs };
@@ -126,8 +127,8 @@ export function planQueue(input: PlanInput): Plan {
   // A backlog that would not fit the remaining budget goes out as digests, one line per alert.
   // More messages than the budget takes are never needed: the oldest deliveries that make them do.
   const enough = budget.available + 1;
-  let detail = candidate(live, input.kind, budget.pressure, enough);
-  if (!budget.pressure && detail.messages.length > budget.available) {
+  let detail = candidate(live, input.kind, pressure, enough);
+  if (!pressure && detail.messages.length > budget.available) {
     detail = candidate(live, input.kind, true, enough);
   }
   if (detail.messages.length === 0) {
@@ -142,7 +143,7 @@ export function planQueue(input: PlanInput): Plan {
   // may one pass spend the detail of several groups past the quarter of the minute after which
   // arrivals are gathered: in the first second of a storm, its first few dozen groups would take
   // half the minute. (One long group goes in its parts.)
-  const quarterLeft = budget.pressure || fresh.length < 2 ? Infinity : budget.beforePressure;
+  const quarterLeft = pressure || fresh.length < 2 ? Infinity : budget.beforePressure;
   const detailAllowance = Math.max(1, Math.min(Math.floor(capacity / 2), quarterLeft));
   const storming = input.storm !== undefined && fresh.length > 0 && detail.messages.length > detailAllowance;
   let lingerUntil: number | undefined;

@@ -16,12 +16,10 @@ import type { DeliveryThreadData, ForwardedMetric, FromThread, ToThread } from '
 import { DeliveryWorker } from './worker';
 
 function forwardedLogger(port: MessagePort): Pick<Logger, 'error' | 'warn' | 'info' | 'debug'> {
-  const level =
-    (name: 'error' | 'warn' | 'info' | 'debug') =>
-    (fields: object | string, message?: string) => {
-      const [entry, text] = typeof fields === 'string' ? [{}, fields] : [fields, message ?? ''];
-      port.postMessage({ type: 'log', level: name, fields: entry, message: text } satisfies FromThread);
-    };
+  const level = (name: 'error' | 'warn' | 'info' | 'debug') => (fields: object | string, message?: string) => {
+    const [entry, text] = typeof fields === 'string' ? [{}, fields] : [fields, message ?? ''];
+    port.postMessage({ type: 'log', level: name, fields: entry, message: text } satisfies FromThread);
+  };
   return { error: level('error'), warn: level('warn'), info: level('info'), debug: level('debug') } as Pick<
     Logger,
     'error' | 'warn' | 'info' | 'debug'

@@ -13,13 +13,7 @@ export interface DeliveryThreadData {
 
 /** The counters and histograms the thread's worker and WeCom client feed. */
 export type ForwardedMetric =
-  | 'deliveries'
-  | 'messages'
-  | 'errcodes'
-  | 'rateLimitWaits'
-  | 'sendLatency'
-  | 'tokenRefreshes'
-  | 'invalidRecipients';
+  'deliveries' | 'messages' | 'errcodes' | 'rateLimitWaits' | 'sendLatency' | 'tokenRefreshes' | 'invalidRecipients';
 
 export type ToThread =
   | { type: 'wake'; destinations: string[] }
@@ -32,5 +26,11 @@ export type FromThread =
   | { type: 'failed'; error: Error }
   | { type: 'stopped' }
   | { type: 'log'; level: 'error' | 'warn' | 'info' | 'debug'; fields: object; message: string }
-  | { type: 'metric'; name: ForwardedMetric; op: 'inc' | 'observe'; labels: Record<string, string | number>; value?: number }
+  | {
+      type: 'metric';
+      name: ForwardedMetric;
+      op: 'inc' | 'observe';
+      labels: Record<string, string | number>;
+      value?: number;
+    }
   | { type: 'egressIp'; ip: string };
