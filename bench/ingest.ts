@@ -28,7 +28,7 @@ import {
   writeProvisioning,
 } from '../tests/support/relay-harness';
 import { spawnRelay, type RelayProcess } from '../tests/support/relay-process';
-import { DEPLOYMENTS, POSTGRES_SKIPPED, loggedErrors, startDeployment } from './support';
+import { DEPLOYMENTS, POSTGRES_SKIPPED, errorSummary, loggedErrors, startDeployment } from './support';
 import { startWecomSimulator, type WecomSimulator } from '../tests/support/wecom-simulator';
 
 const CONNECTIONS = 32;
@@ -424,11 +424,8 @@ export async function benchIngest(): Promise<void> {
         `backlog: ${count(backlog.backlogAccepted)} groups accepted, ${count(backlog.pendingAfter)} deliveries ` +
         `still pending after the rounds, ${backlog.robotMessages} robot messages sent meanwhile`
     );
-    const errorCounts = deployments.map(({ name, errors }) => `${name} ${errors.length}`).join(', ');
-    const distinct = [...new Set(deployments.flatMap(({ errors }) => errors))].slice(0, 5);
     console.log(
-      `errors logged by the relays in the rounds: ${errorCounts}` +
-        (distinct.length ? ` (${distinct.map((error) => JSON.stringify(error)).join(', ')})` : '')
+      `errors logged by the relays in the rounds: ${deployments.map(({ name, errors }) => `${name} ${errorSummary(errors)}`).join(', ')}`
     );
     console.log(
       `crash check: kill -9 after ${CRASH_AFTER_MS / 1000} s of load, restarted: ${count(crash.accepted)} webhooks ` +

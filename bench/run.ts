@@ -17,6 +17,7 @@ import {
   POSTGRES_SKIPPED,
   contents,
   groupPayload,
+  errorSummary,
   loggedErrors,
   post,
   rssMiB,
@@ -154,7 +155,7 @@ async function main() {
       console.log(
         `| ${deployment.name} | ${visible} | ${storm.messages} | ${storm.lowerBoundSent} | ${storm.lowerBoundFull} | ` +
           `${storm.count45009} | ${fixed(storm.idleRss, 0)} → ${fixed(storm.peakRss, 0)} MiB | ` +
-          `${storm.errors.length}${storm.errors.length ? ` (${JSON.stringify(storm.errors[0])})` : ''} |`
+          `${errorSummary(storm.errors)} |`
       );
     }
     if (POSTGRES_SKIPPED) {
@@ -165,10 +166,6 @@ async function main() {
     );
   }
   await delivery(only);
-}
-
-function errorsLogged(errors: string[]): string {
-  return `errors logged by the relay: ${errors.length}${errors.length ? ` (${JSON.stringify(errors[0])})` : ''}`;
 }
 
 async function delivery(only: string | undefined) {
@@ -185,7 +182,7 @@ async function delivery(only: string | undefined) {
       `  all ${storm.groups} instances visible: ${storm.instancesSeconds === null ? `NO (${storm.instances})` : `${fixed(storm.instancesSeconds)} s after the first POST`}`
     );
     console.log(`  messages used by then ${storm.messages}; 45009 answers ${storm.count45009}`);
-    console.log(`  ${errorsLogged(storm.errors)}`);
+    console.log(`  errors logged by the relay: ${errorSummary(storm.errors)}`);
   }
   if (!only || only === 'faults') {
     const faults = await benchFaults();
@@ -196,7 +193,7 @@ async function delivery(only: string | undefined) {
     console.log(
       `  every group at every destination: ${faults.seconds === null ? 'NO' : `${fixed(faults.seconds)} s`}; WeCom refused ${faults.refused} calls`
     );
-    console.log(`  ${errorsLogged(faults.errors)}`);
+    console.log(`  errors logged by the relay: ${errorSummary(faults.errors)}`);
   }
 }
 

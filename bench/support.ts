@@ -110,6 +110,11 @@ export function loggedErrors(relays: RelayProcess[]): string[] {
   );
 }
 
+/** How many errors, and the first of them. */
+export function errorSummary(errors: string[]): string {
+  return errors.length ? `${errors.length} (${JSON.stringify(errors[0])})` : '0';
+}
+
 export function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
