@@ -273,6 +273,42 @@ describe('delivery to WeCom', () => {
     }
   });
 
+  test('a robot refused for good with a long queue is tried once: the rest of its queue fails unsent', async () => {
+    const h = await startHarness({
+      provisioning: (wecom) =>
+        defaultProvisioning(
+          wecom,
+          {},
+          { robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl('removed-robot-key') }], app: undefined }
+        ),
+    });
+    // The relay's delivery thread stopped: the whole storm is queued before any pass looks at it.
+    await h.relay.context.worker.stop();
+    let worker: DeliveryWorker | undefined;
+    try {
+      // More than one claim holds (a pass claims up to 500).
+      const groups = 1_200;
+      for (let first = 0; first < groups; first += 50) {
+        const statuses = await Promise.all(
+          Array.from(
+            { length: 50 },
+            async (_, i) => (await h.post('grafana', 'critical', group(`Gone${first + i}`))).status
+          )
+        );
+        assert.ok(statuses.every((status) => status === 202));
+      }
+      worker = await workerOn(h, h.relay.context.storage);
+      await h.until(async () => (await h.relay.context.storage.queueStats()).pending === 0, 20_000);
+      const failed = await h.relay.context.storage.listDeliveries({ status: 'failed', limit: groups + 1 });
+      assert.equal(failed.length, groups, 'every delivery of the queue failed');
+      assert.ok(failed.every((delivery) => delivery.lastErrcode === 93000));
+      assert.equal(h.wecom.rejected().length, 1, 'WeCom got one request for the removed robot, not one per claim');
+    } finally {
+      await worker?.stop();
+      await h.close();
+    }
+  });
+
   test('network errors, HTTP 5xx and errcode -1 are retried until delivered', async () => {
     const h = await startHarness();
     try {

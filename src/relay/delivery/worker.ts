@@ -69,6 +69,8 @@ interface Hold {
   lingerUntil?: number;
   /** In memory: the queue gathers a batch until then, new work or not. */
   holdUntil?: number;
+  /** WeCom refused the destination for good: what else is due on its queue fails the same way. */
+  refused?: { kind: 'robot' | 'app'; errcode: number | null; error: string };
 }
 
 export class DeliveryWorker {
@@ -233,11 +235,35 @@ export class DeliveryWorker {
       lease.stop();
     }
     await storage.releaseDestination(destination, workerId, hold, this.now);
+    if (hold.refused) {
+      await this.failRefusedQueue(destination, hold.refused);
+    }
     if (hold.lingerUntil !== undefined) {
       this.lingering.set(destination, hold.lingerUntil);
     }
     if (hold.holdUntil !== undefined) {
       this.gathering.set(destination, hold.holdUntil);
+    }
+  }
+
+  /**
+   * The due deliveries a refused pass had not claimed (a queue longer than one claim) would be
+   * refused the same way: they fail now, claim by claim, without being rendered or sent.
+   */
+  private async failRefusedQueue(destination: string, refused: NonNullable<Hold['refused']>): Promise<void> {
+    const { storage, workerId } = this.options;
+    for (;;) {
+      const claimed = await storage.claimDestination(destination, workerId, LEASE_MS, CLAIM_LIMIT, this.now);
+      if (claimed.length === 0) {
+        return;
+      }
+      await this.fail(
+        refused.kind,
+        claimed.map((delivery) => delivery.id),
+        refused.errcode,
+        refused.error
+      );
+      await storage.releaseDestination(destination, workerId, { retryAt: null, failures: 0 }, this.now);
     }
   }
 
@@ -334,7 +360,11 @@ export class DeliveryWorker {
       failedIds.forEach((id) => failed.add(id));
       await this.fail(target.kind, failedIds, outcome.errcode, outcome.errmsg);
       if (next.fail === 'destination') {
-        return { retryAt: null, failures: 0 };
+        return {
+          retryAt: null,
+          failures: 0,
+          refused: { kind: target.kind, errcode: outcome.errcode, error: outcome.errmsg },
+        };
       }
     }
     await this.sendCompanions(target, companion, plan.spare);
