@@ -538,6 +538,44 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       }
     );
 
+    test(
+      'a write gets in between the commits of a connection that commits back to back',
+      { skip: backend === postgres && 'SQLite only: the ingest thread commits on a connection of its own' },
+      async () => {
+        const file = path.join(tempDir(), 'relay.db');
+        const storage = keep(new SqliteStorage(file));
+        // As the ingest thread does under a storm: each commit holds the lock 1 ms, the next one
+        // begins at once. It goes on until the test says stop.
+        const stop = new Int32Array(new SharedArrayBuffer(4));
+        const writer = new Worker(
+          `const { parentPort, workerData } = require('node:worker_threads');
+           const db = new (require(workerData.driver))(workerData.file);
+           const insert = db.prepare('INSERT INTO sends (limiter_key, at) VALUES (?, ?)');
+           const pause = new Int32Array(new SharedArrayBuffer(4));
+           let commits = 0;
+           while (Atomics.load(workerData.stop, 0) === 0) {
+             db.exec('BEGIN IMMEDIATE');
+             insert.run('robot:other', commits);
+             Atomics.wait(pause, 0, 0, 1);
+             db.exec('COMMIT');
+             if (++commits === 1) parentPort.postMessage('committing');
+           }
+           db.close();`,
+          { eval: true, workerData: { driver: require.resolve('better-sqlite3'), file, stop } }
+        );
+        const ended = new Promise((resolve) => writer.once('exit', resolve));
+        try {
+          await new Promise((resolve) => writer.once('message', resolve));
+          const reserved = await storage.reserveSend(['robot:k'], [{ windowMs: 60_000, limit: 20 }], 1001);
+          assert.equal(reserved, true);
+        } finally {
+          Atomics.store(stop, 0, 1);
+          await ended;
+        }
+        assert.equal((await storage.countSends(['robot:k'], 0)).get('robot:k'), 1);
+      }
+    );
+
     test('a stored token is read back until it is replaced', async () => {
       const store = await backend.fresh();
       const twin = await store.twin();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertGroup } from '../../core/alert';
 import { startCheckpoints, type Checkpoints } from './checkpoints';
 import { IngestThread } from './ingest-thread';
@@ -48,6 +49,19 @@ import { StorageUnavailable, VersionConflict } from './types';
  * exchange for no fsync per claim and per send on the event loop. Statements are prepared once per
  * connection.
  */
+/**
+ * A write waits this long for the write lock before storage counts as unavailable, trying again
+ * every millisecond or so; a try waits no more than LOCK_TRY_MS in SQLite's busy handler, whose
+ * sleeps grow to 100 ms: under constant ingest commits, each of its few wake-ups could land on
+ * another commit until the wait ran out, with the thread's event loop stopped meanwhile.
+ */
+const WRITE_LOCK_WAIT_MS = 5_000;
+const LOCK_TRY_MS = 5;
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+}
+
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   /** One writer at a time: the next batch gathers while this one commits. */
@@ -81,6 +95,8 @@ export class SqliteStorage implements Storage {
       this.db.close();
       throw error;
     }
+    // The migration above may wait for another process's; from now on write() waits.
+    this.db.pragma(`busy_timeout = ${LOCK_TRY_MS}`);
     this.ingestThread = new IngestThread(file);
     if (options.checkpoints !== false) {
       this.checkpoints = startCheckpoints(file, options.onBackgroundError ?? (() => {}));
@@ -455,22 +471,38 @@ export class SqliteStorage implements Storage {
    * Writes on this connection wait until no ingest commit is under way: the write lock is free
    * then, so the event loop never sleeps in SQLite's busy handler while the ingest thread fsyncs.
    * Each runs in one IMMEDIATE transaction: one that took the lock only at its first write would
-   * fail at once, instead of waiting, if another connection committed after its first read.
+   * fail at once, instead of waiting, if another connection committed after its first read. While
+   * another connection holds the lock (the delivery thread's, the ingest thread's), it tries again.
    */
   private async write<T>(work: () => T): Promise<T> {
-    await this.ingestThread.idle();
-    return this.guard(() => this.db.transaction(work).immediate());
+    const transaction = this.db.transaction(work);
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (;;) {
+      await this.ingestThread.idle();
+      try {
+        return transaction.immediate();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) {
+          throw storageError(error);
+        }
+      }
+      await sleep(1);
+    }
   }
 
-  /** SQLite errors other than our own become StorageUnavailable, which ingest answers with 503. */
   private guard<T>(work: () => T): T {
     try {
       return work();
     } catch (error) {
-      if (error instanceof VersionConflict || !(error instanceof Error) || !('code' in error)) {
-        throw error;
-      }
-      throw new StorageUnavailable(`storage error: ${(error as Error).message}`);
+      throw storageError(error);
     }
   }
+}
+
+/** SQLite errors other than our own become StorageUnavailable, which ingest answers with 503. */
+function storageError(error: unknown): unknown {
+  if (error instanceof VersionConflict || !(error instanceof Error) || !('code' in error)) {
+    return error;
+  }
+  return new StorageUnavailable(`storage error: ${error.message}`);
 }
