@@ -15,6 +15,7 @@ import {
   startHarness,
   type Harness,
 } from '../support/relay-harness';
+import type { WecomSimulator } from '../support/wecom-simulator';
 import { prng } from '../support/prng';
 
 function group(
@@ -75,6 +76,15 @@ async function endDeliveryThread(h: Harness): Promise<void> {
   await thread.terminate();
   await exited;
   assert.equal(relaySide.thread, undefined, 'no delivery thread until it is started again');
+}
+
+/** The standard rule with one robot WeCom no longer knows (93000) and no app. */
+function removedRobotOnly(wecom: WecomSimulator) {
+  return defaultProvisioning(
+    wecom,
+    {},
+    { robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl('removed-robot-key') }], app: undefined }
+  );
 }
 
 describe('delivery to WeCom', () => {
@@ -247,14 +257,7 @@ describe('delivery to WeCom', () => {
   });
 
   test('a permanent errcode fails the delivery at once with a hint', async () => {
-    const h = await startHarness({
-      provisioning: (wecom) =>
-        defaultProvisioning(
-          wecom,
-          {},
-          { robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl('removed-robot-key') }], app: undefined }
-        ),
-    });
+    const h = await startHarness({ provisioning: removedRobotOnly });
     try {
       await h.post('grafana', 'critical', group('Gone'));
       await h.until(
@@ -274,14 +277,7 @@ describe('delivery to WeCom', () => {
   });
 
   test('a robot refused for good with a long queue is tried once: the rest of its queue fails unsent', async () => {
-    const h = await startHarness({
-      provisioning: (wecom) =>
-        defaultProvisioning(
-          wecom,
-          {},
-          { robots: [{ groups: '旧群', webhookUrl: wecom.robotUrl('removed-robot-key') }], app: undefined }
-        ),
-    });
+    const h = await startHarness({ provisioning: removedRobotOnly });
     // The relay's delivery thread stopped: the whole storm is queued before any pass looks at it.
     await h.relay.context.worker.stop();
     let worker: DeliveryWorker | undefined;
