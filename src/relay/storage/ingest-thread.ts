@@ -132,7 +132,10 @@ export class IngestThread {
   private readonly waiting = new Map<number, { resolve(results: IngestResult[]): void; reject(error: Error): void }>();
   private readonly inFlight = new Set<Promise<IngestResult[]>>();
 
-  constructor(private readonly file: string) {}
+  /** Starts the thread at once; should it stop, the next ingest starts another. */
+  constructor(private readonly file: string) {
+    this.thread = this.start();
+  }
 
   /** Writes in one transaction on the thread; StorageUnavailable when it fails (nothing is stored then). */
   ingest(writes: IngestWrite[]): Promise<IngestResult[]> {

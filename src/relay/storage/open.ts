@@ -7,7 +7,8 @@ import type { Storage } from './types';
 
 /**
  * SQLite in the data dir, or the PostgreSQL of --database-url. `migrate: false` for a connection
- * beside the relay's own (send-test, the delivery thread): only `serve` changes the schema.
+ * beside the relay's own (send-test, the delivery thread): only `serve` changes the schema, and
+ * only its connection takes webhooks (on SQLite, it starts the ingest thread).
  * `forDelivery` for the delivery thread's connection: SQLite's checkpoints are left to the relay's
  * own, and PostgreSQL gets a smaller pool (the worker claims and records; it does not ingest).
  */
@@ -27,5 +28,6 @@ export async function openStorage(
     onBackgroundError,
     migrate: options.migrate,
     checkpoints: !options.forDelivery,
+    ingests: options.migrate !== false,
   });
 }

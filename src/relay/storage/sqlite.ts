@@ -69,17 +69,25 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpoints: Checkpoints | undefined;
-  private readonly ingestThread: IngestThread;
+  /** Only on the connection that takes webhooks. */
+  private readonly ingestThread: IngestThread | undefined;
   private readonly groups = new GroupCache();
 
   /**
    * `onBackgroundError`: a checkpoint failed (the WAL keeps growing until one succeeds).
    * `migrate: false` for a process beside the relay: the schema must already be this release's.
    * `checkpoints: false` for a connection beside the relay's own, which checkpoints for both.
+   * `ingests: false` for a connection that takes no webhooks: it starts no ingest thread. The
+   * relay's own starts it now, so that the first webhook does not wait for it.
    */
   constructor(
     file: string,
-    options: { onBackgroundError?: (error: Error) => void; migrate?: boolean; checkpoints?: boolean } = {}
+    options: {
+      onBackgroundError?: (error: Error) => void;
+      migrate?: boolean;
+      checkpoints?: boolean;
+      ingests?: boolean;
+    } = {}
   ) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
@@ -97,7 +105,7 @@ export class SqliteStorage implements Storage {
     }
     // The migration above may wait for another process's; from now on write() waits.
     this.db.pragma(`busy_timeout = ${LOCK_TRY_MS}`);
-    this.ingestThread = new IngestThread(file);
+    this.ingestThread = options.ingests === false ? undefined : new IngestThread(file);
     if (options.checkpoints !== false) {
       this.checkpoints = startCheckpoints(file, options.onBackgroundError ?? (() => {}));
     }
@@ -115,6 +123,9 @@ export class SqliteStorage implements Storage {
 
   /** In one transaction on the ingest thread, so that the event loop goes on during the commit. */
   async ingest(writes: IngestWrite[]): Promise<IngestResult[]> {
+    if (!this.ingestThread) {
+      throw new Error('this storage connection was opened without ingests');
+    }
     return this.ingestThread.ingest(writes);
   }
 
@@ -123,7 +134,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.ingestThread.stop();
+    await this.ingestThread?.stop();
     await this.checkpoints?.stop();
     if (this.db.open) {
       this.db.close();
@@ -478,7 +489,7 @@ export class SqliteStorage implements Storage {
     const transaction = this.db.transaction(work);
     const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
     for (;;) {
-      await this.ingestThread.idle();
+      await this.ingestThread?.idle();
       try {
         return transaction.immediate();
       } catch (error) {
