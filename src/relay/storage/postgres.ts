@@ -109,10 +109,11 @@ const INGEST: Prepared = {
          ),
          group_ids AS (
            SELECT array_agg(id ORDER BY id) AS ids
-           FROM (SELECT nextval(pg_get_serial_sequence('groups', 'id')) AS id FROM unnest($4::text[])) AS taken
+           FROM (SELECT nextval(pg_get_serial_sequence('groups', 'id')) AS id FROM json_array_elements($4::json)) AS taken
          ),
          new_groups AS (
-           SELECT (SELECT ids FROM group_ids)[ord] AS id, json FROM unnest($4::text[]) WITH ORDINALITY AS t(json, ord)
+           SELECT (SELECT ids FROM group_ids)[ord] AS id, json::text AS json
+             FROM json_array_elements($4::json) WITH ORDINALITY AS t(json, ord)
          ),
          stored_groups AS (INSERT INTO groups (id, json) SELECT id, json FROM new_groups),
          delivery_ids AS (
@@ -149,7 +150,7 @@ const INGEST: Prepared = {
 /** Stores writes whose dedup keys are distinct, in one statement. */
 async function ingestBatch(db: pg.Pool, writes: IngestWrite[]): Promise<IngestResult[]> {
   const enqueued = writes.flatMap((write) => (write.action === 'enqueue' ? [write] : []));
-  const groups: string[] = [];
+  const groups: AlertGroup[] = [];
   const rows: Array<{ delivery: NewDelivery; group: number; write: IngestWrite }> = [];
   const firstRow = writes.map((write) => {
     const first = rows.length;
@@ -157,7 +158,7 @@ async function ingestBatch(db: pg.Pool, writes: IngestWrite[]): Promise<IngestRe
     for (const delivery of write.deliveries) {
       if (delivery.group !== group) {
         group = delivery.group;
-        groups.push(JSON.stringify(group));
+        groups.push(group);
       }
       rows.push({ delivery, group: groups.length, write });
     }
@@ -172,7 +173,9 @@ async function ingestBatch(db: pg.Pool, writes: IngestWrite[]): Promise<IngestRe
       enqueued.map((write) => write.dedupKey),
       enqueued.map((write) => write.now),
       enqueued.map((write) => write.now - write.dedupWindowMs),
-      groups,
+      // One JSON array: each group's text in it is what JSON.stringify gives the group alone, and
+      // PostgreSQL hands the elements on as they are, without the escaping of a text[] literal.
+      JSON.stringify(groups),
       rows.map((row) => row.group),
       rows.map((row) => keyOf(row.write)),
       rows.map((row) => row.delivery.ruleUid),
