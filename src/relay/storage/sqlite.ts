@@ -42,14 +42,6 @@ import type {
 import { StorageUnavailable, VersionConflict } from './types';
 
 /**
- * SQLite in WAL mode. Ingests commit on a thread's connection of their own with synchronous=FULL:
- * a 202 survives power loss. This connection (worker state, config, the delivery log's reads)
- * commits with synchronous=NORMAL, which survives kill -9 but not always power loss: its last
- * commits before one may be lost (a message then sent again, the last config change to redo), in
- * exchange for no fsync per claim and per send on the event loop. Statements are prepared once per
- * connection.
- */
-/**
  * A write waits this long for the write lock before storage counts as unavailable, trying again
  * every millisecond or so; a try waits no more than LOCK_TRY_MS in SQLite's busy handler, whose
  * sleeps grow to 100 ms: under constant ingest commits, each of its few wake-ups could land on
@@ -62,6 +54,14 @@ function isBusy(error: unknown): boolean {
   return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
 }
 
+/**
+ * SQLite in WAL mode. Ingests commit on a thread's connection of their own with synchronous=FULL:
+ * a 202 survives power loss. This connection (worker state, config, the delivery log's reads)
+ * commits with synchronous=NORMAL, which survives kill -9 but not always power loss: its last
+ * commits before one may be lost (a message then sent again, the last config change to redo), in
+ * exchange for no fsync per claim and per send on the event loop. Statements are prepared once per
+ * connection.
+ */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   /** One writer at a time: the next batch gathers while this one commits. */
