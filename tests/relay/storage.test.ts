@@ -201,6 +201,25 @@ for (const backend of process.env.WECOM_RELAY_TEST_BACKEND === 'postgres' ? [] :
       assert.deepEqual(await storage.dueDestinations(1500), [{ destination: 'robot:c', dueAt: 1500 }]);
     });
 
+    test('a refused queue fails what is due on it, and only that', async () => {
+      const storage = await open();
+      const { ids: due } = await enqueue(storage, 'a', 0, [delivery('robot:gone'), delivery('robot:gone')], 1000);
+      const { ids: held } = await enqueue(storage, 'b', 0, [{ ...delivery('robot:gone'), notBefore: 9000 }], 1000);
+      const { ids: other } = await enqueue(storage, 'c', 0, [delivery('robot:fine')], 1000);
+      const failed = await storage.failDueDeliveries('robot:gone', 93000, 'invalid webhook url', 2000);
+      assert.deepEqual(
+        [...failed].sort((x, y) => x - y),
+        due
+      );
+      for (const id of due) {
+        const row = await storage.getDelivery(id);
+        assert.equal(row?.status, 'failed');
+        assert.equal(row?.lastErrcode, 93000);
+      }
+      assert.equal((await storage.getDelivery(held[0]))?.status, 'pending', 'held by quiet hours: not due yet');
+      assert.equal((await storage.getDelivery(other[0]))?.status, 'pending', 'another queue');
+    });
+
     test('a queue with nothing pending is not due; a retry by hand makes it due at once', async () => {
       const storage = await open();
       await enqueue(storage, 'k', 0, [delivery('robot:r')], 1000);

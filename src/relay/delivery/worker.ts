@@ -69,8 +69,6 @@ interface Hold {
   lingerUntil?: number;
   /** In memory: the queue gathers a batch until then, new work or not. */
   holdUntil?: number;
-  /** WeCom refused the destination for good: what else is due on its queue fails the same way. */
-  refused?: { kind: 'robot' | 'app'; errcode: number | null; error: string };
 }
 
 export class DeliveryWorker {
@@ -235,35 +233,11 @@ export class DeliveryWorker {
       lease.stop();
     }
     await storage.releaseDestination(destination, workerId, hold, this.now);
-    if (hold.refused) {
-      await this.failRefusedQueue(destination, hold.refused);
-    }
     if (hold.lingerUntil !== undefined) {
       this.lingering.set(destination, hold.lingerUntil);
     }
     if (hold.holdUntil !== undefined) {
       this.gathering.set(destination, hold.holdUntil);
-    }
-  }
-
-  /**
-   * The due deliveries a refused pass had not claimed (a queue longer than one claim) would be
-   * refused the same way: they fail now, claim by claim, without being rendered or sent.
-   */
-  private async failRefusedQueue(destination: string, refused: NonNullable<Hold['refused']>): Promise<void> {
-    const { storage, workerId } = this.options;
-    for (;;) {
-      const claimed = await storage.claimDestination(destination, workerId, LEASE_MS, CLAIM_LIMIT, this.now);
-      if (claimed.length === 0) {
-        return;
-      }
-      await this.fail(
-        refused.kind,
-        claimed.map((delivery) => delivery.id),
-        refused.errcode,
-        refused.error
-      );
-      await storage.releaseDestination(destination, workerId, { retryAt: null, failures: 0 }, this.now);
     }
   }
 
@@ -353,19 +327,16 @@ export class DeliveryWorker {
       if ('retryAt' in next) {
         return { retryAt: next.retryAt, failures };
       }
-      const failedIds =
-        next.fail === 'destination'
-          ? items.filter((item) => !plan.expired.includes(item)).map((item) => item.id)
-          : steps.map((step) => step.id);
+      if (next.fail === 'destination') {
+        // What is due on the queue would be refused the same way, claimed in this pass or not (a
+        // queue longer than one claim): it fails now, without being rendered or sent.
+        const ids = await storage.failDueDeliveries(destination, outcome.errcode, outcome.errmsg, this.now);
+        this.countFailed(target.kind, ids, outcome.errcode, outcome.errmsg);
+        return { retryAt: null, failures: 0 };
+      }
+      const failedIds = steps.map((step) => step.id);
       failedIds.forEach((id) => failed.add(id));
       await this.fail(target.kind, failedIds, outcome.errcode, outcome.errmsg);
-      if (next.fail === 'destination') {
-        return {
-          retryAt: null,
-          failures: 0,
-          refused: { kind: target.kind, errcode: outcome.errcode, error: outcome.errmsg },
-        };
-      }
     }
     await this.sendCompanions(target, companion, plan.spare);
     return { retryAt: plan.retryAt, failures: 0, lingerUntil: plan.lingerUntil, holdUntil: plan.holdUntil };
@@ -486,6 +457,10 @@ export class DeliveryWorker {
 
   private async fail(kind: 'robot' | 'app', ids: number[], errcode: number | null, error: string): Promise<void> {
     await this.options.storage.failDeliveries(ids, errcode, error);
+    this.countFailed(kind, ids, errcode, error);
+  }
+
+  private countFailed(kind: 'robot' | 'app', ids: number[], errcode: number | null, error: string): void {
     this.options.metrics.deliveries.inc({ kind, outcome: 'failed' }, ids.length);
     this.options.logger.warn({ deliveries: ids, errcode, error }, 'deliveries failed');
   }

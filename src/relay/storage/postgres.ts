@@ -527,6 +527,15 @@ export class PostgresStorage implements Storage {
     );
   }
 
+  async failDueDeliveries(destination: string, errcode: number | null, error: string, now: number): Promise<number[]> {
+    const rows = await this.query<{ id: string }>(
+      `UPDATE deliveries SET status = 'failed', last_errcode = $2, last_error = $3, sent_at = NULL
+         WHERE destination = $1 AND status = 'pending' AND not_before <= $4 RETURNING id`,
+      [destination, errcode, withoutNul(error), now]
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
   async countSends(keys: string[], since: number): Promise<Map<string, number>> {
     const rows = await this.query<{ key: string; n: number }>(
       'SELECT limiter_key AS key, COUNT(*) AS n FROM sends WHERE limiter_key = ANY($1) AND at > $2 GROUP BY limiter_key',

@@ -327,6 +327,15 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async failDueDeliveries(destination: string, errcode: number | null, error: string, now: number): Promise<number[]> {
+    const fail = this.statement(
+      `UPDATE deliveries SET status = 'failed', last_errcode = ?, last_error = ?, sent_at = NULL
+         WHERE destination = ? AND status = 'pending' AND not_before <= ? RETURNING id`
+    );
+    const rows = await this.write(() => fail.all(errcode, error, destination, now) as Array<{ id: number }>);
+    return rows.map((row) => row.id);
+  }
+
   async countSends(keys: string[], since: number): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     const count = this.statement('SELECT COUNT(*) AS n FROM sends WHERE limiter_key = ? AND at > ?');

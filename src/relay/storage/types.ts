@@ -202,6 +202,8 @@ export interface QueueStore {
   /** Records one send to WeCom and its effect on the deliveries it carried. */
   recordAttempt(attempt: AttemptRecord, progress: DeliveryProgress[]): Promise<void>;
   failDeliveries(ids: number[], errcode: number | null, error: string): Promise<void>;
+  /** Fails every delivery due on the queue (WeCom refused its destination for good); their ids. */
+  failDueDeliveries(destination: string, errcode: number | null, error: string, now: number): Promise<number[]>;
 }
 
 /** A rate limit: at most `limit` sends per key within any `windowMs`. */
